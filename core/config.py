@@ -1,0 +1,77 @@
+"""The one configuration object, read from ``RECRUIT_*`` environment variables.
+
+Every setting has an embedded default so ``make run`` works with nothing configured: a SQLite
+file under ``data/``, the bundled all-MiniLM-L6-v2 encoder, CPU or the GPU when there is one.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+DEFAULT_SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
+
+MB = 1024 * 1024
+
+
+class ParseLimits(BaseSettings):
+    """Bounds on what one upload may cost; anything beyond is refused per file, with a reason."""
+
+    model_config = SettingsConfigDict(env_prefix="RECRUIT_", extra="ignore")
+
+    max_file_bytes: int = Field(default=20 * MB, gt=0, description="largest single file accepted")
+    max_files_per_upload: int = Field(default=5000, gt=0, description="files per upload, ZIP members included")
+    max_zip_members: int = Field(default=5000, gt=0, description="entries one ZIP may hold")
+    max_zip_total_bytes: int = Field(default=500 * MB, gt=0, description="bytes a ZIP may expand to")
+    max_zip_ratio: float = Field(default=100.0, gt=1, description="largest compression ratio of a ZIP member")
+    max_pages: int = Field(default=100, gt=0, description="pages read from one PDF; the rest is dropped with a warning")
+    max_text_chars: int = Field(default=200_000, gt=0, description="characters kept from one document")
+
+
+class Settings(BaseSettings):
+    """Application settings; ``RECRUIT_DATABASE_URL`` etc. override the defaults."""
+
+    model_config = SettingsConfigDict(env_prefix="RECRUIT_", extra="ignore")
+
+    data_dir: Path = DEFAULT_DATA_DIR
+    database_url: str = ""
+    device: str = Field(default="auto", description="auto | cpu | cuda | cuda:N")
+    scorer: str = Field(default="minilm-cosine", description="name of the scorer to load")
+    encoder: str = Field(
+        default="bundled:all-MiniLM-L6-v2",
+        description="'bundled:all-MiniLM-L6-v2', a local folder, or a Hugging Face hub id",
+    )
+    chunk_tokens: int = Field(default=256, ge=16, le=8192, description="tokens per chunk, special tokens included")
+    chunk_overlap: int = Field(default=32, ge=0, description="tokens shared by consecutive chunks")
+    batch_size: int = Field(default=64, gt=0, description="chunks per forward pass")
+    shared_data_dir: Path = DEFAULT_SHARED_DATA
+
+    @field_validator("device")
+    @classmethod
+    def _check_device(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in {"auto", "cpu", "cuda", "mps"} and not value.startswith("cuda:"):
+            raise ValueError("RECRUIT_DEVICE must be auto, cpu, cuda, cuda:N or mps")
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The SQLAlchemy URL: the setting, or a SQLite file in the data folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'recruit.sqlite3').as_posix()}"
+
+    @property
+    def limits(self) -> ParseLimits:
+        return ParseLimits()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings read once per process (tests clear the cache after changing the environment)."""
+    return Settings()
