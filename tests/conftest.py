@@ -23,3 +23,43 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def encoder():  # type: ignore[no-untyped-def]
+    """The real bundled MiniLM encoder, loaded once for the whole run."""
+    from models.encoder import load_encoder
+
+    return load_encoder("bundled:all-MiniLM-L6-v2", device="cpu", batch_size=32)
+
+
+@pytest.fixture(scope="session")
+def scorer(encoder):  # type: ignore[no-untyped-def]
+    """The default chunk-averaged scorer over the real encoder, small chunks to exercise averaging."""
+    from core.fit import Thresholds
+    from core.scoring import ChunkAveragedCosineScorer
+
+    return ChunkAveragedCosineScorer(encoder, thresholds=Thresholds(35.0, 40.0, "test"), chunk_tokens=64, overlap=8)
+
+
+@pytest.fixture(scope="session")
+def skill_extractor():  # type: ignore[no-untyped-def]
+    from core.skills import load_skill_extractor
+
+    return load_skill_extractor()
+
+
+@pytest.fixture()
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{(tmp_path / 'test.sqlite3').as_posix()}"
+
+
+@pytest.fixture()
+def engine(sqlite_url: str):  # type: ignore[no-untyped-def]
+    """A real SQLite file migrated to head."""
+    from db.migrate import open_database
+    from db.session import dispose_engines
+
+    engine = open_database(sqlite_url)
+    yield engine
+    dispose_engines()

@@ -1,0 +1,42 @@
+# Two commands on a fresh machine with Python 3.11 and the package registries:
+#   make run   – install what is missing, then start the dashboard
+#   make test  – install what is missing, then run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# torch first and pinned, so no other requirement can pull a newer (multi-GB) build.
+TORCH  := torch==2.13.0
+
+.PHONY: run test install install-dev bench calibrate clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamps: reinstall only when a requirements file changed.
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet $(TORCH)
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.runtime-installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.runtime-installed
+install-dev: $(VENV)/.dev-installed
+
+run: install
+	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/streamlit run dashboard/app.py
+
+test: install-dev
+	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install-dev
+	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/python bench/bench_pipeline.py
+
+calibrate: install
+	HF_HUB_OFFLINE=1 $(BIN)/python -m models calibrate
+
+clean:
+	rm -rf $(VENV) .pytest_cache

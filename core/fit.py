@@ -1,0 +1,97 @@
+"""Fit classes and the two thresholds that map a 0–100 score to one of them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from pathlib import Path
+
+import numpy as np
+
+
+class FitClass(StrEnum):
+    """The three ordinal classes; their regression targets are 0, 0.5 and 1."""
+
+    NO_FIT = "No Fit"
+    POTENTIAL_FIT = "Potential Fit"
+    GOOD_FIT = "Good Fit"
+
+    @property
+    def target(self) -> float:
+        return {FitClass.NO_FIT: 0.0, FitClass.POTENTIAL_FIT: 0.5, FitClass.GOOD_FIT: 1.0}[self]
+
+    @classmethod
+    def parse(cls, label: str) -> FitClass:
+        """Accept 'Good Fit', 'good_fit', 'good' ... as written in label files."""
+        key = label.strip().lower().replace("_", " ").replace("-", " ")
+        for member in cls:
+            if key in {member.value.lower(), member.value.lower().split()[0]}:
+                return member
+        raise ValueError(f"unknown fit label {label!r}; expected No Fit, Potential Fit or Good Fit")
+
+
+CLASSES: tuple[FitClass, ...] = (FitClass.NO_FIT, FitClass.POTENTIAL_FIT, FitClass.GOOD_FIT)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Scores ≥ ``good`` are Good Fit, ≥ ``potential`` Potential Fit, else No Fit (0–100 scale)."""
+
+    potential: float
+    good: float
+    source: str = "default"
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.potential <= self.good <= 100:
+            raise ValueError(f"thresholds must satisfy 0 ≤ potential ≤ good ≤ 100, got {self}")
+
+    def classify(self, score: float) -> FitClass:
+        if score >= self.good:
+            return FitClass.GOOD_FIT
+        if score >= self.potential:
+            return FitClass.POTENTIAL_FIT
+        return FitClass.NO_FIT
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> Thresholds:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(float(data["potential"]), float(data["good"]), str(data.get("source", path.name)))
+
+
+def weighted_f1(true: Sequence[FitClass], predicted: Sequence[FitClass]) -> float:
+    """Support-weighted mean of per-class F1 (the metric thresholds are tuned for)."""
+    total = len(true)
+    if total == 0:
+        return 0.0
+    result = 0.0
+    for cls in CLASSES:
+        tp = sum(1 for t, p in zip(true, predicted, strict=True) if t == cls and p == cls)
+        fp = sum(1 for t, p in zip(true, predicted, strict=True) if t != cls and p == cls)
+        fn = sum(1 for t, p in zip(true, predicted, strict=True) if t == cls and p != cls)
+        support = tp + fn
+        if support == 0:
+            continue
+        f1 = 2 * tp / (2 * tp + fp + fn)
+        result += f1 * support / total
+    return result
+
+
+def tune_thresholds(scores: Sequence[float], labels: Sequence[FitClass], *, source: str) -> Thresholds:
+    """Grid-search the two thresholds that maximise weighted F1 on labelled scores."""
+    values = np.asarray(scores, dtype=float)
+    if len(values) == 0:
+        raise ValueError("no labelled scores to tune thresholds on")
+    candidates = np.unique(np.round(np.quantile(values, np.linspace(0, 1, 101)), 2))
+    best: tuple[float, float, float] = (-1.0, 0.0, 0.0)
+    for i, low in enumerate(candidates):
+        for high in candidates[i:]:
+            t = Thresholds(float(low), float(high))
+            f1 = weighted_f1(labels, [t.classify(s) for s in values])
+            if f1 > best[0]:
+                best = (f1, float(low), float(high))
+    return Thresholds(best[1], best[2], source)

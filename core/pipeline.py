@@ -1,0 +1,267 @@
+"""The ranking workflow shared by the dashboard, the CLI and the API.
+
+uploads ─► expand ZIPs ─► parse (or reuse the stored text of a known file) ─► skills ─► score
+        ─► persist, one transaction per group of files so a crash keeps what was done.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from sqlalchemy import Engine
+
+from core.config import ParseLimits
+from core.documents import Document, ParseFailure, UploadedFile, expand_uploads, parse_document
+from core.errors import InvalidInput, ParseError
+from core.scoring import Scorer
+from core.skills import SkillExtractor, compare_skills
+from db import repository as repo
+from db.session import session_scope
+
+logger = logging.getLogger(__name__)
+
+BatchProgress = Callable[[float, str], None]
+"""Called with (fraction done in [0, 1], what is happening) — a progress bar's two inputs."""
+
+
+@dataclass(frozen=True)
+class RankedFile:
+    """A CV of this batch that was scored."""
+
+    filename: str
+    document_id: int
+    candidate_id: int
+    candidate_name: str
+    score: float
+    fit_class: str
+    matched_skills: list[str]
+    missing_skills: list[str]
+    already_stored: bool  # the same file was uploaded before: no new candidate was created
+
+
+@dataclass
+class BatchOutcome:
+    """What one upload produced: scored files, per-file failures, timings."""
+
+    job_id: int
+    batch_id: int
+    model_name: str
+    model_version: str
+    ranked: list[RankedFile] = field(default_factory=list)
+    failures: list[ParseFailure] = field(default_factory=list)
+    parse_seconds: float = 0.0
+    score_seconds: float = 0.0
+    pairs_scored: int = 0
+
+    @property
+    def duplicates(self) -> int:
+        return sum(1 for r in self.ranked if r.already_stored)
+
+    def ranked_by_score(self) -> list[RankedFile]:
+        return sorted(self.ranked, key=lambda r: (-r.score, r.filename))
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def candidate_name_from_filename(filename: str) -> str:
+    """'uploads/anna_smith-CV.pdf' → 'anna smith CV': a readable label until profiles land."""
+    stem = PurePosixPath(filename.replace("\\", "/")).stem
+    return re.sub(r"[\s_\-.]+", " ", stem).strip() or filename
+
+
+def job_title_from_text(text: str, fallback: str = "Untitled job") -> str:
+    """The first non-empty line of a JD, shortened: postings start with their title."""
+    for line in text.splitlines():
+        line = line.strip(" \t#*-:")
+        if line:
+            return line[:120]
+    return fallback
+
+
+def create_job(
+    engine: Engine, *, description: str, title: str | None = None, extractor: SkillExtractor
+) -> int:
+    """Store a job with the skills its description asks for; returns its id."""
+    description = description.strip()
+    if not description:
+        raise InvalidInput("the job description is empty; paste or upload its text")
+    skills = SkillExtractor.unique_skills(extractor.extract(description))
+    with session_scope(engine) as session:
+        job = repo.create_job(
+            session, title=title or job_title_from_text(description), description=description, skills=skills
+        )
+        return job.id
+
+
+@dataclass
+class _Item:
+    upload: UploadedFile
+    digest: str
+    document: Document | None = None  # parsed now
+    stored_text: str | None = None  # known file: its stored text, not parsed again
+    stored_skills: list[str] | None = None
+
+
+def rank_uploads(
+    engine: Engine,
+    *,
+    job_id: int,
+    uploads: Iterable[UploadedFile],
+    scorer: Scorer,
+    extractor: SkillExtractor,
+    limits: ParseLimits | None = None,
+    progress: BatchProgress | None = None,
+    group_size: int = 128,
+) -> BatchOutcome:
+    """Parse, score and store a batch of uploaded CVs for a job; one bad file never stops it."""
+    limits = limits or ParseLimits()
+    report = progress or (lambda _fraction, _message: None)
+    with session_scope(engine) as session:
+        job = repo.get_job(session, job_id=job_id)
+        if job is None:
+            raise InvalidInput(f"there is no job #{job_id}; create the job first")
+        job_text, job_skills = job.description, list(job.skills)
+        batch = repo.start_batch(session, job_id=job_id, model_name=scorer.name, model_version=scorer.version)
+        outcome = BatchOutcome(job_id, batch.id, scorer.name, scorer.version)
+
+    report(0.0, "reading the upload")
+    files: list[UploadedFile] = []
+    for item in expand_uploads(uploads, limits=limits):
+        if isinstance(item, ParseFailure):
+            outcome.failures.append(item)
+        else:
+            files.append(item)
+    total = max(len(files), 1)
+    seen_in_batch: set[str] = set()
+    status = "failed"
+    try:
+        for begin in range(0, len(files), group_size):
+            group = files[begin : begin + group_size]
+            _rank_group(engine, outcome, group, job_text, job_skills, scorer, extractor, limits, seen_in_batch,
+                        lambda f, msg, b=begin, n=len(group): report(min((b + f * n) / total, 1.0), msg))
+        status = "done"
+    finally:
+        with session_scope(engine) as session:
+            for failure in outcome.failures:
+                repo.add_failure(session, batch_id=outcome.batch_id, filename=failure.filename, reason=failure.reason)
+            repo.finish_batch(
+                session, batch_id=outcome.batch_id, files_received=len(files) + len(outcome.failures),
+                ranked=len(outcome.ranked), failed=len(outcome.failures), duplicates=outcome.duplicates, status=status,
+            )
+    report(1.0, f"ranked {len(outcome.ranked)} CVs, {len(outcome.failures)} could not be read")
+    return outcome
+
+
+def _rank_group(
+    engine: Engine,
+    outcome: BatchOutcome,
+    group: Sequence[UploadedFile],
+    job_text: str,
+    job_skills: list[str],
+    scorer: Scorer,
+    extractor: SkillExtractor,
+    limits: ParseLimits,
+    seen_in_batch: set[str],
+    report: Callable[[float, str], None],
+) -> None:
+    items: list[_Item] = []
+    for upload in group:
+        digest = content_hash(upload.data)
+        if digest in seen_in_batch:
+            outcome.failures.append(ParseFailure(upload.filename, "the same file appears twice in this upload; ranked once"))
+            continue
+        seen_in_batch.add(digest)
+        items.append(_Item(upload, digest))
+
+    with session_scope(engine) as session:
+        known = repo.documents_by_hash(session, hashes=[i.digest for i in items])
+        for item in items:
+            if item.digest in known:
+                doc = known[item.digest]
+                item.stored_text = doc.text
+                item.stored_skills = list(dict.fromkeys(hit.skill for hit in doc.skill_hits))
+
+    started = time.perf_counter()
+    parsed: list[_Item] = []
+    for n, item in enumerate(items, start=1):
+        if item.stored_text is None:
+            try:
+                item.document = parse_document(item.upload.data, item.upload.filename, limits=limits)
+            except ParseError as exc:
+                outcome.failures.append(ParseFailure(item.upload.filename, str(exc)))
+                continue
+        parsed.append(item)
+        report(0.4 * n / max(len(items), 1), f"reading {item.upload.filename}")
+    new_docs = [i for i in parsed if i.document is not None]
+    hits_per_doc = extractor.extract_many([i.document.text for i in new_docs])  # type: ignore[union-attr]
+    outcome.parse_seconds += time.perf_counter() - started
+    if not parsed:
+        return
+
+    started = time.perf_counter()
+    texts = [i.document.text if i.document is not None else i.stored_text or "" for i in parsed]
+    results = scorer.score_batch(
+        job_text, texts, progress=lambda done, all_: report(0.45 + 0.5 * done / max(all_, 1), "scoring")
+    )
+    outcome.score_seconds += time.perf_counter() - started
+    outcome.pairs_scored += sum(int(r.pair_matrix.size) for r in results)
+
+    hits_by_digest = {i.digest: hits for i, hits in zip(new_docs, hits_per_doc, strict=True)}
+    with session_scope(engine) as session:
+        for item, result in zip(parsed, results, strict=True):
+            if item.document is not None:
+                hits = hits_by_digest[item.digest]
+                cv_skills = SkillExtractor.unique_skills(hits)
+                doc = item.document
+                new = repo.NewDocument(
+                    content_hash=item.digest,
+                    filename=doc.filename,
+                    file_type=doc.file_type,
+                    text=doc.text,
+                    pages=doc.pages,
+                    candidate_name=candidate_name_from_filename(doc.filename),
+                    sections=[{"name": s.name, "start": s.start, "end": s.end} for s in doc.sections],
+                    warnings=list(doc.warnings),
+                    skill_hits=[(h.skill, h.category, h.start, h.end) for h in hits],
+                )
+                stored, created = repo.add_document(session, new=new)
+            else:
+                cv_skills = item.stored_skills or []
+                stored = repo.documents_by_hash(session, hashes=[item.digest])[item.digest]
+                created = False
+            match = compare_skills(job_skills, cv_skills)
+            repo.upsert_score(
+                session,
+                job_id=outcome.job_id,
+                document_id=stored.id,
+                batch_id=outcome.batch_id,
+                model_name=result.model_name,
+                model_version=result.model_version,
+                score=result.score,
+                fit_class=str(result.fit_class),
+                pair_matrix=[[round(float(v), 4) for v in row] for row in result.pair_matrix],
+                matched_skills=match.matched,
+                missing_skills=match.missing,
+            )
+            outcome.ranked.append(
+                RankedFile(
+                    filename=item.upload.filename,
+                    document_id=stored.id,
+                    candidate_id=stored.candidate_id,
+                    candidate_name=stored.candidate.display_name,
+                    score=result.score,
+                    fit_class=str(result.fit_class),
+                    matched_skills=list(match.matched),
+                    missing_skills=list(match.missing),
+                    already_stored=not created,
+                )
+            )
+    report(1.0, "saved")

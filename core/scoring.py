@@ -1,0 +1,168 @@
+"""The scoring pipeline: chunk JD and CVs, score every JD chunk against every CV chunk, average.
+
+``Scorer`` is the interface every scorer implements (the untrained cosine scorer here, trained
+heads later). A result carries the model's name and version, the 0–100 score, the fit class and
+the JD-chunk × CV-chunk pair matrix — the explanation of the score.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+
+from core.chunking import Chunk, chunk_text
+from core.errors import InvalidInput, ModelUnavailable
+from core.fit import FitClass, Thresholds
+
+if TYPE_CHECKING:
+    from core.config import Settings
+    from models.encoder import TextEncoder
+
+logger = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[int, int], None]
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """One CV's score against one JD."""
+
+    score: float  # 0–100
+    fit_class: FitClass
+    pair_matrix: np.ndarray = field(repr=False)  # shape (JD chunks, CV chunks), pair scores in [0, 1]
+    jd_chunks: tuple[Chunk, ...] = field(repr=False)
+    cv_chunks: tuple[Chunk, ...] = field(repr=False)
+    model_name: str
+    model_version: str
+
+    def best_pairs(self, top: int = 3) -> list[tuple[int, int, float]]:
+        """The (JD chunk, CV chunk, score) pairs that matched best: the 'why' of the score."""
+        if self.pair_matrix.size == 0:
+            return []
+        flat = np.argsort(self.pair_matrix, axis=None)[::-1][:top]
+        rows, cols = np.unravel_index(flat, self.pair_matrix.shape)
+        return [(int(r), int(c), float(self.pair_matrix[r, c])) for r, c in zip(rows, cols, strict=True)]
+
+
+class Scorer(Protocol):
+    """What the ranking pipeline needs from a scorer."""
+
+    name: str
+    version: str
+    thresholds: Thresholds
+
+    def score_batch(
+        self, job_text: str, cv_texts: Sequence[str], *, progress: ProgressCallback | None = None
+    ) -> list[ScoreResult]:
+        """Score many CVs against one JD, in the order given."""
+        ...
+
+
+class ChunkAveragedCosineScorer:
+    """Pair score = cosine of mean-pooled chunk embeddings; document score = mean pair score.
+
+    The untrained baseline of the research: every chunk of the whole upload is encoded in as few
+    forward passes as possible (one length-sorted pass over the distinct chunks), and the JD's
+    chunk vectors are cached, so scoring more CVs against a JD never re-encodes it.
+    """
+
+    def __init__(
+        self,
+        encoder: TextEncoder,
+        *,
+        thresholds: Thresholds,
+        chunk_tokens: int | None = None,
+        overlap: int = 32,
+        jd_cache_size: int = 16,
+    ) -> None:
+        self.encoder = encoder
+        self.thresholds = thresholds
+        self.chunk_tokens = min(chunk_tokens or encoder.max_tokens, encoder.max_tokens)
+        self.overlap = overlap
+        self.name = f"chunk-avg-cosine:{encoder.name}"
+        self.version = f"{encoder.version}+t{self.chunk_tokens}o{overlap}"
+        self._jd_cache: OrderedDict[str, tuple[tuple[Chunk, ...], np.ndarray]] = OrderedDict()
+        self._jd_cache_size = jd_cache_size
+        self._lock = threading.Lock()
+
+    def chunk(self, text: str) -> list[Chunk]:
+        return chunk_text(text, self.encoder.tokenizer, max_tokens=self.chunk_tokens, overlap=self.overlap)
+
+    def _job_vectors(self, job_text: str) -> tuple[tuple[Chunk, ...], np.ndarray]:
+        key = hashlib.sha256(job_text.encode("utf-8")).hexdigest()
+        with self._lock:
+            if key in self._jd_cache:
+                self._jd_cache.move_to_end(key)
+                return self._jd_cache[key]
+        chunks = tuple(self.chunk(job_text))
+        if not chunks:
+            raise InvalidInput("the job description is empty; paste or upload its text first")
+        vectors = self.encoder.encode_ids([c.token_ids for c in chunks])
+        with self._lock:
+            self._jd_cache[key] = (chunks, vectors)
+            while len(self._jd_cache) > self._jd_cache_size:
+                self._jd_cache.popitem(last=False)
+        return chunks, vectors
+
+    def score_batch(
+        self, job_text: str, cv_texts: Sequence[str], *, progress: ProgressCallback | None = None
+    ) -> list[ScoreResult]:
+        jd_chunks, jd_vectors = self._job_vectors(job_text)
+        cv_chunks = [tuple(self.chunk(text)) for text in cv_texts]
+        # Identical chunks (the same CV twice, shared boilerplate) are encoded once.
+        distinct: dict[tuple[int, ...], int] = {}
+        for chunks in cv_chunks:
+            for c in chunks:
+                distinct.setdefault(c.token_ids, len(distinct))
+        vectors = self.encoder.encode_ids(list(distinct), progress=progress)
+        results = []
+        for chunks in cv_chunks:
+            if chunks:
+                cv_vectors = vectors[[distinct[c.token_ids] for c in chunks]]
+                matrix = np.clip(jd_vectors @ cv_vectors.T, 0.0, 1.0)
+                score = float(matrix.mean() * 100.0)
+            else:
+                matrix = np.zeros((len(jd_chunks), 0), dtype=np.float32)
+                score = 0.0
+            results.append(
+                ScoreResult(
+                    score=round(score, 2),
+                    fit_class=self.thresholds.classify(round(score, 2)),
+                    pair_matrix=matrix.astype(np.float32),
+                    jd_chunks=jd_chunks,
+                    cv_chunks=chunks,
+                    model_name=self.name,
+                    model_version=self.version,
+                )
+            )
+        return results
+
+
+SCORERS = ("minilm-cosine",)
+
+
+def load_scorer(settings: Settings) -> Scorer:
+    """Build the scorer named by ``RECRUIT_SCORER`` (loads model weights: call once per process)."""
+    from models.encoder import load_encoder
+
+    if settings.scorer not in SCORERS:
+        raise ModelUnavailable(f"unknown scorer {settings.scorer!r}; available: {', '.join(SCORERS)}")
+    encoder = load_encoder(settings.encoder, device=settings.device, batch_size=settings.batch_size)
+    thresholds_file = MODELS_DIR / "minilm_cosine" / "thresholds.json"
+    if thresholds_file.is_file():
+        thresholds = Thresholds.load(thresholds_file)
+    else:
+        logger.warning("no calibrated thresholds at %s; using defaults", thresholds_file)
+        thresholds = Thresholds(40.0, 55.0, "uncalibrated default")
+    return ChunkAveragedCosineScorer(
+        encoder, thresholds=thresholds, chunk_tokens=settings.chunk_tokens, overlap=settings.chunk_overlap
+    )

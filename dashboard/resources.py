@@ -1,0 +1,49 @@
+"""Process-wide resources, loaded once and shared by every session (never mutated).
+
+Each loader takes the settings it depends on as arguments, so a changed setting (or a test
+with its own database) gets its own cached object instead of a stale one.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from core.config import Settings, get_settings  # noqa: F401  (re-exported for pages)
+from core.scoring import Scorer
+from core.skills import SkillExtractor
+
+
+@st.cache_resource(show_spinner="Opening the database…")
+def _database(url: str) -> Engine:
+    from db.migrate import open_database
+
+    return open_database(url)
+
+
+@st.cache_resource(show_spinner="Loading the scoring model (first time only)…")
+def _scorer(scorer: str, encoder: str, device: str, chunk_tokens: int, overlap: int, batch_size: int) -> Scorer:
+    from core.scoring import load_scorer
+
+    return load_scorer(Settings(scorer=scorer, encoder=encoder, device=device, chunk_tokens=chunk_tokens,
+                                chunk_overlap=overlap, batch_size=batch_size))
+
+
+@st.cache_resource(show_spinner="Loading the skills model (first time only)…")
+def _skill_extractor() -> SkillExtractor:
+    from core.skills import load_skill_extractor
+
+    return load_skill_extractor()
+
+
+def database() -> Engine:
+    return _database(get_settings().resolved_database_url)
+
+
+def scorer() -> Scorer:
+    s = get_settings()
+    return _scorer(s.scorer, s.encoder, s.device, s.chunk_tokens, s.chunk_overlap, s.batch_size)
+
+
+def skill_extractor() -> SkillExtractor:
+    return _skill_extractor()

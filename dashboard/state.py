@@ -1,0 +1,6 @@
+"""Session-state keys shared by pages (plain keys survive page changes; widget keys do not)."""
+
+from __future__ import annotations
+
+JOB_KEY = "selected_job_id"
+UPLOAD_NONCE_KEY = "upload_nonce"

@@ -1,0 +1,44 @@
+"""Tables shown and exported by the pages: built from repository rows, safe to export."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from db.repository import RankingRow
+
+# A cell starting with one of these is run as a formula by Excel/LibreOffice (CSV injection).
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def ranking_frame(rows: Sequence[RankingRow], *, top_skills: int = 5) -> pd.DataFrame:
+    """One row per candidate, best first, with the columns a recruiter scans."""
+    return pd.DataFrame(
+        {
+            "Rank": [r.rank for r in rows],
+            "Candidate": [r.candidate_name for r in rows],
+            "File": [r.filename for r in rows],
+            "Score": [round(r.score, 1) for r in rows],
+            "Fit": [r.fit_class for r in rows],
+            "Matched skills": [", ".join(r.matched_skills[:top_skills]) for r in rows],
+            "Missing skills": [", ".join(r.missing_skills[:top_skills]) for r in rows],
+        }
+    )
+
+
+def neutralise_formula(value: object) -> object:
+    """Prefix text that a spreadsheet would evaluate, so a CV cannot plant a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV for download, UTF-8 with BOM so Excel reads accents, formulas neutralised."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(neutralise_formula)
+    safe.columns = [neutralise_formula(c) for c in safe.columns]
+    return safe.to_csv(index=False).encode("utf-8-sig")

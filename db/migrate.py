@@ -1,0 +1,46 @@
+"""Schema migrations (Alembic), driven from code so no alembic.ini is needed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, inspect
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the database to ``revision`` (creating every table on an empty database)."""
+    with engine.begin() as connection:
+        config = alembic_config(engine.url.render_as_string(hide_password=False))
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    with engine.begin() as connection:
+        config = alembic_config(engine.url.render_as_string(hide_password=False))
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
+def current_tables(engine: Engine) -> set[str]:
+    return set(inspect(engine).get_table_names())
+
+
+def open_database(url: str) -> Engine:
+    """Engine for ``url`` with the schema migrated to head: what the app and CLI call first."""
+    from db.session import get_engine
+
+    engine = get_engine(url)
+    upgrade(engine)
+    return engine

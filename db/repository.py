@@ -1,0 +1,244 @@
+"""Repository functions: the only place that builds queries. Keyword-only, ORM only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from db.models import Batch, Candidate, Document, Job, Score, SkillHit, UploadFailure, utcnow
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """A parsed CV ready to store (plain values, so ``db`` needs nothing from ``core``)."""
+
+    content_hash: str
+    filename: str
+    file_type: str
+    text: str
+    pages: int
+    candidate_name: str
+    sections: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    skill_hits: list[tuple[str, str, int, int]] = field(default_factory=list)  # skill, category, start, end
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    """One line of a job's ranking table."""
+
+    rank: int
+    candidate_id: int
+    candidate_name: str
+    document_id: int
+    filename: str
+    score: float
+    fit_class: str
+    matched_skills: list[str]
+    missing_skills: list[str]
+    model_name: str
+    model_version: str
+    batch_id: int | None
+    scored_at: datetime
+
+
+# --- jobs ---------------------------------------------------------------------------------
+
+
+def create_job(session: Session, *, title: str, description: str, skills: Sequence[str] = ()) -> Job:
+    job = Job(title=title.strip()[:300] or "Untitled job", description=description, skills=list(skills))
+    session.add(job)
+    session.flush()
+    return job
+
+
+def find_job_by_description(session: Session, *, description: str) -> Job | None:
+    """The most recent job with exactly this description (so re-running the CLI reuses it)."""
+    return session.scalars(
+        select(Job).where(Job.description == description).order_by(Job.id.desc()).limit(1)
+    ).first()
+
+
+def list_jobs(session: Session) -> list[Job]:
+    return list(session.scalars(select(Job).order_by(Job.created_at.desc(), Job.id.desc())))
+
+
+def get_job(session: Session, *, job_id: int) -> Job | None:
+    return session.get(Job, job_id)
+
+
+# --- documents and candidates -------------------------------------------------------------
+
+
+def documents_by_hash(session: Session, *, hashes: Iterable[str]) -> dict[str, Document]:
+    wanted = list(set(hashes))
+    if not wanted:
+        return {}
+    found = session.scalars(select(Document).where(Document.content_hash.in_(wanted)))
+    return {doc.content_hash: doc for doc in found}
+
+
+def add_document(session: Session, *, new: NewDocument) -> tuple[Document, bool]:
+    """Store a CV unless the same file is already stored; returns (document, created).
+
+    Safe against a concurrent insert of the same file: the unique content hash makes the loser
+    roll back its savepoint and take the winner's row.
+    """
+    existing = documents_by_hash(session, hashes=[new.content_hash]).get(new.content_hash)
+    if existing is not None:
+        return existing, False
+    try:
+        with session.begin_nested():
+            candidate = Candidate(display_name=new.candidate_name[:300] or "Unnamed candidate")
+            document = Document(
+                candidate=candidate,
+                content_hash=new.content_hash,
+                filename=new.filename[:500],
+                file_type=new.file_type,
+                text=new.text,
+                pages=new.pages,
+                sections=list(new.sections),
+                warnings=list(new.warnings),
+            )
+            document.skill_hits = [
+                SkillHit(skill=skill, category=category, start=start, end=end)
+                for skill, category, start, end in new.skill_hits
+            ]
+            session.add(document)
+            session.flush()
+    except IntegrityError:
+        winner = documents_by_hash(session, hashes=[new.content_hash]).get(new.content_hash)
+        if winner is None:
+            raise
+        return winner, False
+    return document, True
+
+
+def count_candidates(session: Session) -> int:
+    return int(session.scalar(select(func.count(Candidate.id))) or 0)
+
+
+def count_documents(session: Session) -> int:
+    return int(session.scalar(select(func.count(Document.id))) or 0)
+
+
+def get_document(session: Session, *, document_id: int) -> Document | None:
+    return session.get(Document, document_id)
+
+
+# --- batches, scores, failures ------------------------------------------------------------
+
+
+def start_batch(session: Session, *, job_id: int, model_name: str, model_version: str) -> Batch:
+    batch = Batch(job_id=job_id, model_name=model_name, model_version=model_version, status="running")
+    session.add(batch)
+    session.flush()
+    return batch
+
+
+def finish_batch(
+    session: Session, *, batch_id: int, files_received: int, ranked: int, failed: int, duplicates: int,
+    status: str = "done",
+) -> Batch:
+    batch = session.get_one(Batch, batch_id)
+    batch.files_received = files_received
+    batch.ranked = ranked
+    batch.failed = failed
+    batch.duplicates = duplicates
+    batch.status = status
+    batch.finished_at = utcnow()
+    return batch
+
+
+def add_failure(session: Session, *, batch_id: int, filename: str, reason: str) -> UploadFailure:
+    failure = UploadFailure(batch_id=batch_id, filename=filename[:500], reason=reason)
+    session.add(failure)
+    return failure
+
+
+def upsert_score(
+    session: Session,
+    *,
+    job_id: int,
+    document_id: int,
+    batch_id: int | None,
+    model_name: str,
+    model_version: str,
+    score: float,
+    fit_class: str,
+    pair_matrix: list[list[float]],
+    matched_skills: Sequence[str],
+    missing_skills: Sequence[str],
+) -> Score:
+    """One score per (job, document, model version): re-ranking the same CV updates it."""
+    row = session.scalars(
+        select(Score).where(
+            Score.job_id == job_id,
+            Score.document_id == document_id,
+            Score.model_name == model_name,
+            Score.model_version == model_version,
+        )
+    ).first()
+    if row is None:
+        row = Score(job_id=job_id, document_id=document_id, model_name=model_name, model_version=model_version)
+        session.add(row)
+    row.batch_id = batch_id
+    row.score = score
+    row.fit_class = fit_class
+    row.pair_matrix = pair_matrix
+    row.matched_skills = list(matched_skills)
+    row.missing_skills = list(missing_skills)
+    row.created_at = utcnow()
+    session.flush()
+    return row
+
+
+def list_batches(session: Session, *, job_id: int) -> list[Batch]:
+    return list(session.scalars(select(Batch).where(Batch.job_id == job_id).order_by(Batch.id.desc())))
+
+
+def list_failures(session: Session, *, batch_id: int) -> list[UploadFailure]:
+    return list(session.scalars(select(UploadFailure).where(UploadFailure.batch_id == batch_id).order_by(UploadFailure.id)))
+
+
+def ranking(session: Session, *, job_id: int, model_name: str | None = None, model_version: str | None = None) -> list[RankingRow]:
+    """A job's candidates, best first, under one model version (by default the latest used)."""
+    if model_name is None or model_version is None:
+        latest = session.execute(
+            select(Score.model_name, Score.model_version).where(Score.job_id == job_id)
+            .order_by(Score.created_at.desc(), Score.id.desc()).limit(1)
+        ).first()
+        if latest is None:
+            return []
+        model_name, model_version = latest
+    rows = session.execute(
+        select(Score, Document, Candidate)
+        .join(Document, Score.document_id == Document.id)
+        .join(Candidate, Document.candidate_id == Candidate.id)
+        .where(Score.job_id == job_id, Score.model_name == model_name, Score.model_version == model_version)
+        .order_by(Score.score.desc(), Document.id)
+    ).all()
+    return [
+        RankingRow(
+            rank=i,
+            candidate_id=candidate.id,
+            candidate_name=candidate.display_name,
+            document_id=document.id,
+            filename=document.filename,
+            score=score.score,
+            fit_class=score.fit_class,
+            matched_skills=list(score.matched_skills),
+            missing_skills=list(score.missing_skills),
+            model_name=score.model_name,
+            model_version=score.model_version,
+            batch_id=score.batch_id,
+            scored_at=score.created_at,
+        )
+        for i, (score, document, candidate) in enumerate(rows, start=1)
+    ]

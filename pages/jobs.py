@@ -1,0 +1,71 @@
+"""Jobs: create a job from a pasted or uploaded description, and pick the job to work on."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.documents import parse_document
+from core.errors import RecruitError
+from core.pipeline import create_job
+from dashboard import resources
+from dashboard.state import JOB_KEY
+from db import repository as repo
+from db.session import session_scope
+
+st.title("Jobs")
+engine = resources.database()
+
+with st.expander("Create a job", expanded=True):
+    title = st.text_input("Title (optional — taken from the first line otherwise)", max_chars=300, key="new_job_title")
+    pasted = st.text_area("Job description", height=220, key="new_job_text",
+                          placeholder="Paste the vacancy text here, or upload it below")
+    uploaded = st.file_uploader("…or upload the description", type=["txt", "pdf", "docx"], key="new_job_file")
+    if st.button("Create job", type="primary"):
+        try:
+            if uploaded is not None:
+                description = parse_document(uploaded.getvalue(), uploaded.name,
+                                             limits=resources.get_settings().limits).text
+            else:
+                description = pasted
+            job_id = create_job(engine, description=description, title=title.strip() or None,
+                                extractor=resources.skill_extractor())
+        except RecruitError as exc:
+            st.error(f"The job was not created: {exc}", icon="⚠️")
+        else:
+            st.session_state[JOB_KEY] = job_id
+            st.success(f"Job #{job_id} created. Open “Rank CVs” to upload CVs for it.", icon="✅")
+
+with session_scope(engine) as session:
+    jobs = repo.list_jobs(session)
+    listing = [(job.id, job.title, job.created_at, len(job.skills), len(job.batches)) for job in jobs]
+
+if not listing:
+    st.info("No job yet: create one above.")
+    st.stop()
+
+st.subheader("Your jobs")
+ids = [row[0] for row in listing]
+titles = {row[0]: f"#{row[0]} · {row[1]}" for row in listing}
+current = st.session_state.get(JOB_KEY)
+choice = st.selectbox("Working on", ids, index=ids.index(current) if current in ids else 0,
+                      format_func=titles.__getitem__, key="jobs_page_select")
+st.session_state[JOB_KEY] = choice
+st.dataframe(
+    {
+        "Job": [row[0] for row in listing],
+        "Title": [row[1] for row in listing],
+        "Created": [row[2].strftime("%Y-%m-%d %H:%M") for row in listing],
+        "Skills asked for": [row[3] for row in listing],
+        "Batches ranked": [row[4] for row in listing],
+    },
+    hide_index=True,
+    width="stretch",
+)
+with session_scope(engine) as session:
+    job = repo.get_job(session, job_id=choice)
+    if job is not None:
+        st.markdown("**Skills this job asks for**")
+        st.text(", ".join(job.skills) or "none recognised")
+        with st.expander("Description"):
+            st.text(job.description)
+st.page_link("pages/rank.py", label="Rank CVs for this job", icon="📊")

@@ -1,0 +1,108 @@
+"""Rank CVs: upload a batch for the selected job, watch progress, read and export the ranking."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core.documents import UploadedFile
+from core.errors import RecruitError
+from core.pipeline import rank_uploads
+from dashboard import resources
+from dashboard.state import JOB_KEY, UPLOAD_NONCE_KEY
+from dashboard.tables import ranking_frame, to_csv_bytes
+from db import repository as repo
+from db.session import session_scope
+
+st.title("Rank CVs")
+engine = resources.database()
+settings = resources.get_settings()
+
+with session_scope(engine) as session:
+    jobs = [(job.id, job.title) for job in repo.list_jobs(session)]
+if not jobs:
+    st.info("Create a job first: the ranking compares CVs with its description.")
+    st.page_link("pages/jobs.py", label="Go to Jobs", icon="🗂️")
+    st.stop()
+
+ids = [job_id for job_id, _ in jobs]
+titles = dict(jobs)
+current = st.session_state.get(JOB_KEY)
+job_id = st.selectbox("Job", ids, index=ids.index(current) if current in ids else 0,
+                      format_func=lambda i: f"#{i} · {titles[i]}", key="rank_page_job")
+st.session_state[JOB_KEY] = job_id
+
+nonce = st.session_state.setdefault(UPLOAD_NONCE_KEY, 0)
+files = st.file_uploader(
+    f"CVs — PDF, DOCX, TXT or ZIP; up to {settings.limits.max_files_per_upload} files, "
+    f"{settings.limits.max_file_bytes // (1024 * 1024)} MB each",
+    type=["pdf", "docx", "txt", "zip"],
+    accept_multiple_files=True,
+    key=f"cv_upload_{nonce}",
+)
+if st.button("Rank these CVs", type="primary", disabled=not files):
+    bar = st.progress(0.0, text="Starting…")
+    try:
+        outcome = rank_uploads(
+            engine,
+            job_id=job_id,
+            uploads=(UploadedFile(f.name, f.getvalue()) for f in files or []),
+            scorer=resources.scorer(),
+            extractor=resources.skill_extractor(),
+            limits=settings.limits,
+            progress=lambda fraction, message: bar.progress(fraction, text=message[:80]),
+        )
+    except RecruitError as exc:
+        st.error(f"The batch could not be ranked: {exc}", icon="⚠️")
+    else:
+        bar.empty()
+        new = len(outcome.ranked) - outcome.duplicates
+        st.success(
+            f"Ranked {len(outcome.ranked)} CV(s) ({new} new, {outcome.duplicates} already stored); "
+            f"{len(outcome.failures)} file(s) could not be read.",
+            icon="✅",
+        )
+        st.session_state[UPLOAD_NONCE_KEY] = nonce + 1  # a fresh, empty uploader for the next batch
+
+with session_scope(engine) as session:
+    rows = repo.ranking(session, job_id=job_id)
+    batches = repo.list_batches(session, job_id=job_id)
+    latest_failures = [(f.filename, f.reason) for f in repo.list_failures(session, batch_id=batches[0].id)] if batches else []
+    history = [
+        {"Batch": b.id, "When": b.created_at.strftime("%Y-%m-%d %H:%M"), "Files": b.files_received,
+         "Ranked": b.ranked, "Unreadable": b.failed, "Already stored": b.duplicates, "Status": b.status,
+         "Model": f"{b.model_name} {b.model_version}"}
+        for b in batches
+    ]
+
+if latest_failures:
+    st.subheader(f"{len(latest_failures)} file(s) of the last batch could not be ranked")
+    st.dataframe(pd.DataFrame(latest_failures, columns=["File", "Reason"]), hide_index=True, width="stretch")
+
+st.subheader("Ranking")
+if not rows:
+    st.info("No CV ranked for this job yet: upload some above.")
+    st.stop()
+
+frame = ranking_frame(rows)
+counts = frame["Fit"].value_counts()
+cols = st.columns(4)
+cols[0].metric("Candidates", len(frame))
+for col, label in zip(cols[1:], ("Good Fit", "Potential Fit", "No Fit"), strict=True):
+    col.metric(label, int(counts.get(label, 0)))
+st.dataframe(
+    frame,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "Score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100, format="%.1f"),
+        "Rank": st.column_config.NumberColumn("Rank", width="small"),
+    },
+)
+st.caption(f"Scored by {rows[0].model_name} (version {rows[0].model_version}). "
+           "Score = mean similarity of every job-description chunk with every CV chunk, 0–100.")
+st.download_button("Download ranking (CSV)", to_csv_bytes(frame), file_name=f"ranking-job-{job_id}.csv",
+                   mime="text/csv")
+if history:
+    with st.expander(f"Batches for this job ({len(history)})"):
+        st.dataframe(pd.DataFrame(history), hide_index=True, width="stretch")

@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core.errors import InvalidInput, ModelUnavailable
+from core.fit import FitClass, Thresholds, tune_thresholds, weighted_f1
+
+JD = (
+    "Senior Python developer. You will build data pipelines in Python and SQL, deploy services on AWS "
+    "with Docker and Kubernetes, and write tests. Requirements: 5 years of Python, PostgreSQL, REST APIs."
+)
+MATCHING_CV = (
+    "Python developer with 6 years of experience building REST APIs and data pipelines in Python and SQL. "
+    "Deployed services with Docker and Kubernetes on AWS. PostgreSQL, pytest, CI/CD."
+)
+UNRELATED_CV = (
+    "Pastry chef with ten years in hotel kitchens. Croissants, laminated doughs, chocolate tempering, "
+    "menu costing and food safety. Led a brigade of six cooks."
+)
+
+
+def test_a_cv_identical_to_the_jd_scores_higher_than_an_unrelated_one(scorer) -> None:
+    same, unrelated = scorer.score_batch(JD, [JD, UNRELATED_CV])
+    assert same.score > unrelated.score + 20
+
+
+def test_a_matching_cv_beats_an_unrelated_one(scorer) -> None:
+    matching, unrelated = scorer.score_batch(JD, [MATCHING_CV, UNRELATED_CV])
+    assert matching.score > unrelated.score
+
+
+def test_batch_order_does_not_change_scores(scorer) -> None:
+    cvs = [MATCHING_CV, UNRELATED_CV, JD, MATCHING_CV * 5]
+    forward = [r.score for r in scorer.score_batch(JD, cvs)]
+    backward = [r.score for r in scorer.score_batch(JD, cvs[::-1])][::-1]
+    alone = [scorer.score_batch(JD, [cv])[0].score for cv in cvs]
+    assert forward == pytest.approx(backward, abs=0.02)
+    assert forward == pytest.approx(alone, abs=0.02)
+
+
+def test_identical_inputs_give_identical_scores(scorer) -> None:
+    first, second = scorer.score_batch(JD, [MATCHING_CV, MATCHING_CV])
+    assert first.score == second.score
+    assert scorer.score_batch(JD, [MATCHING_CV])[0].score == pytest.approx(first.score, abs=0.02)
+
+
+def test_score_is_the_mean_of_the_pair_matrix_over_all_chunk_pairs(scorer) -> None:
+    long_cv = " ".join([MATCHING_CV, UNRELATED_CV] * 4)
+    result = scorer.score_batch(JD * 3, [long_cv])[0]
+    rows, cols = result.pair_matrix.shape
+    assert rows == len(result.jd_chunks) > 1 and cols == len(result.cv_chunks) > 1
+    assert result.score == pytest.approx(float(result.pair_matrix.mean()) * 100, abs=0.01)
+    assert 0 <= result.score <= 100
+    assert result.model_name.startswith("chunk-avg-cosine") and result.model_version
+    best = result.best_pairs(2)
+    assert best[0][2] >= best[1][2]
+
+
+def test_fit_class_follows_the_thresholds(scorer) -> None:
+    for result in scorer.score_batch(JD, [JD, MATCHING_CV, UNRELATED_CV]):
+        assert result.fit_class == scorer.thresholds.classify(result.score)
+
+
+def test_empty_jd_is_refused_and_empty_cv_scores_zero(scorer) -> None:
+    with pytest.raises(InvalidInput, match="empty"):
+        scorer.score_batch("   ", [MATCHING_CV])
+    (empty,) = scorer.score_batch(JD, [""])
+    assert empty.score == 0.0 and empty.fit_class == FitClass.NO_FIT
+
+
+def test_scoring_many_cvs_encodes_shared_chunks_once(scorer, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    original = scorer.encoder.encode_ids
+
+    def counting(chunks, progress=None):  # type: ignore[no-untyped-def]
+        calls.append(len(chunks))
+        return original(chunks, progress=progress)
+
+    monkeypatch.setattr(scorer.encoder, "encode_ids", counting)
+    scorer.score_batch(JD, [MATCHING_CV] * 30 + [UNRELATED_CV] * 30)
+    assert len(calls) == 1, "the JD is cached and all CV chunks go in one call"
+    assert calls[0] == 2
+
+
+def test_thresholds_classify_and_tune() -> None:
+    t = Thresholds(30, 60)
+    assert [t.classify(s) for s in (10, 30, 59.9, 60, 99)] == [
+        FitClass.NO_FIT, FitClass.POTENTIAL_FIT, FitClass.POTENTIAL_FIT, FitClass.GOOD_FIT, FitClass.GOOD_FIT]
+    with pytest.raises(ValueError):
+        Thresholds(70, 60)
+    scores = [10, 12, 15, 40, 45, 48, 80, 85, 90]
+    labels = [FitClass.NO_FIT] * 3 + [FitClass.POTENTIAL_FIT] * 3 + [FitClass.GOOD_FIT] * 3
+    tuned = tune_thresholds(scores, labels, source="test")
+    assert weighted_f1(labels, [tuned.classify(s) for s in scores]) == 1.0
+    assert FitClass.parse("good_fit") == FitClass.GOOD_FIT and FitClass.parse("No Fit") == FitClass.NO_FIT
+
+
+def test_encoder_vectors_are_unit_length_and_deterministic(encoder) -> None:
+    a = encoder.encode_texts(["python developer", "pastry chef"])
+    b = encoder.encode_texts(["python developer", "pastry chef"])
+    assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-5)
+    assert np.array_equal(a, b)
+
+
+def test_unknown_hub_model_fails_with_a_clear_message() -> None:
+    from models.encoder import load_encoder
+
+    with pytest.raises(ModelUnavailable, match="could not load the encoder"):
+        load_encoder("no-such-org/no-such-model-xyz")
+
+
+def test_unknown_bundled_model_is_explained() -> None:
+    from models.encoder import load_encoder
+
+    with pytest.raises(ModelUnavailable, match="unknown bundled encoder"):
+        load_encoder("bundled:gpt-17")
+
+
+def test_asking_for_a_gpu_that_is_not_there_is_explained() -> None:
+    import torch
+
+    from models.encoder import resolve_device
+
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is present here")
+    with pytest.raises(ModelUnavailable, match="no CUDA GPU"):
+        resolve_device("cuda")
+    assert resolve_device("auto").type == "cpu"

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import inspect, text
+
+from db import repository as repo
+from db.migrate import downgrade, open_database, upgrade
+from db.session import dispose_engines, session_scope
+
+
+def _doc(content_hash: str = "a" * 64, name: str = "anna.pdf") -> repo.NewDocument:
+    return repo.NewDocument(
+        content_hash=content_hash, filename=name, file_type="pdf", text="Python developer", pages=1,
+        candidate_name="anna", sections=[{"name": "skills", "start": 0, "end": 16}], warnings=[],
+        skill_hits=[("Python", "programming language", 0, 6)],
+    )
+
+
+def test_schema_is_created_by_migrations_in_wal_mode(engine) -> None:
+    tables = set(inspect(engine).get_table_names())
+    assert {"jobs", "candidates", "documents", "scores", "skill_hits", "batches", "upload_failures",
+            "alembic_version"} <= tables
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_migrations_downgrade_and_upgrade_again(engine) -> None:
+    downgrade(engine, "base")
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    upgrade(engine)
+    assert "scores" in inspect(engine).get_table_names()
+
+
+def test_round_trip_survives_a_restart(sqlite_url: str) -> None:
+    engine = open_database(sqlite_url)
+    with session_scope(engine) as s:
+        job = repo.create_job(s, title="Data engineer", description="We need Python", skills=["Python"])
+        doc, created = repo.add_document(s, new=_doc())
+        batch = repo.start_batch(s, job_id=job.id, model_name="m", model_version="1")
+        repo.upsert_score(s, job_id=job.id, document_id=doc.id, batch_id=batch.id, model_name="m",
+                          model_version="1", score=71.5, fit_class="Good Fit", pair_matrix=[[0.7, 0.73]],
+                          matched_skills=["Python"], missing_skills=[])
+        repo.add_failure(s, batch_id=batch.id, filename="bad.pdf", reason="damaged")
+        repo.finish_batch(s, batch_id=batch.id, files_received=2, ranked=1, failed=1, duplicates=0)
+        job_id, batch_id = job.id, batch.id
+    assert created
+    dispose_engines()  # a "restart": new engine, new connections
+
+    engine = open_database(sqlite_url)
+    with session_scope(engine) as s:
+        (row,) = repo.ranking(s, job_id=job_id)
+        assert (row.score, row.fit_class, row.matched_skills, row.filename) == (71.5, "Good Fit", ["Python"], "anna.pdf")
+        stored = repo.get_document(s, document_id=row.document_id)
+        assert stored is not None and stored.skill_hits[0].skill == "Python"
+        assert stored.sections[0]["name"] == "skills"
+        (batch,) = repo.list_batches(s, job_id=job_id)
+        assert (batch.status, batch.ranked, batch.failed) == ("done", 1, 1)
+        assert [f.reason for f in repo.list_failures(s, batch_id=batch_id)] == ["damaged"]
+
+
+def test_the_same_file_twice_is_one_document_and_one_candidate(engine) -> None:
+    with session_scope(engine) as s:
+        first, created_first = repo.add_document(s, new=_doc())
+        second, created_second = repo.add_document(s, new=_doc(name="anna-again.pdf"))
+        other, _ = repo.add_document(s, new=_doc("b" * 64, "bob.pdf"))
+    assert created_first and not created_second
+    assert first.id == second.id != other.id
+    with session_scope(engine) as s:
+        assert repo.count_documents(s) == 2 and repo.count_candidates(s) == 2
+
+
+def test_rescoring_updates_the_score_instead_of_adding_one(engine) -> None:
+    with session_scope(engine) as s:
+        job = repo.create_job(s, title="t", description="d")
+        doc, _ = repo.add_document(s, new=_doc())
+        for value in (40.0, 55.0):
+            repo.upsert_score(s, job_id=job.id, document_id=doc.id, batch_id=None, model_name="m",
+                              model_version="1", score=value, fit_class="Potential Fit", pair_matrix=[[0.5]],
+                              matched_skills=[], missing_skills=["SQL"])
+        rows = repo.ranking(s, job_id=job.id)
+    assert [r.score for r in rows] == [55.0]
+
+
+def test_ranking_is_best_first_and_uses_the_latest_model(engine) -> None:
+    with session_scope(engine) as s:
+        job = repo.create_job(s, title="t", description="d")
+        docs = [repo.add_document(s, new=_doc(c * 64, f"{c}.pdf"))[0] for c in "abc"]
+        for doc, value in zip(docs, (20.0, 80.0, 50.0), strict=True):
+            repo.upsert_score(s, job_id=job.id, document_id=doc.id, batch_id=None, model_name="old",
+                              model_version="1", score=value, fit_class="No Fit", pair_matrix=[],
+                              matched_skills=[], missing_skills=[])
+        repo.upsert_score(s, job_id=job.id, document_id=docs[0].id, batch_id=None, model_name="new",
+                          model_version="2", score=10.0, fit_class="No Fit", pair_matrix=[],
+                          matched_skills=[], missing_skills=[])
+        assert [r.filename for r in repo.ranking(s, job_id=job.id, model_name="old", model_version="1")] == [
+            "b.pdf", "c.pdf", "a.pdf"]
+        assert [r.model_name for r in repo.ranking(s, job_id=job.id)] == ["new"]
+
+
+def test_database_folder_is_created(tmp_path: Path) -> None:
+    url = f"sqlite:///{(tmp_path / 'deep' / 'er' / 'x.sqlite3').as_posix()}"
+    engine = open_database(url)
+    assert (tmp_path / "deep" / "er" / "x.sqlite3").exists()
+    engine.dispose()
