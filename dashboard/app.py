@@ -12,14 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-st.set_page_config(page_title="Talent ranking", page_icon="📋", layout="wide")
+from dashboard.navigation import SECTIONS  # noqa: E402
 
-navigation = st.navigation(
-    {
-        "Recruiter": [
-            st.Page(str(ROOT / "pages" / "jobs.py"), title="Jobs", icon="🗂️", url_path="jobs", default=True),
-            st.Page(str(ROOT / "pages" / "rank.py"), title="Rank CVs", icon="📊", url_path="rank"),
-        ],
-    }
-)
-navigation.run()
+st.set_page_config(page_title="Talent ranking", page_icon="📋", layout="wide")
+st.navigation(SECTIONS).run()

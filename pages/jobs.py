@@ -7,7 +7,7 @@ import streamlit as st
 from core.documents import parse_document
 from core.errors import RecruitError
 from core.pipeline import create_job
-from dashboard import resources
+from dashboard import navigation, resources
 from dashboard.state import JOB_KEY
 from db import repository as repo
 from db.session import session_scope
@@ -68,4 +68,4 @@ with session_scope(engine) as session:
         st.text(", ".join(job.skills) or "none recognised")
         with st.expander("Description"):
             st.text(job.description)
-st.page_link("pages/rank.py", label="Rank CVs for this job", icon="📊")
+st.page_link(navigation.RANK, label="Rank CVs for this job", icon="📊")

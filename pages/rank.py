@@ -8,7 +8,7 @@ import streamlit as st
 from core.documents import UploadedFile
 from core.errors import RecruitError
 from core.pipeline import rank_uploads
-from dashboard import resources
+from dashboard import navigation, resources
 from dashboard.state import JOB_KEY, UPLOAD_NONCE_KEY
 from dashboard.tables import ranking_frame, to_csv_bytes
 from db import repository as repo
@@ -22,7 +22,7 @@ with session_scope(engine) as session:
     jobs = [(job.id, job.title) for job in repo.list_jobs(session)]
 if not jobs:
     st.info("Create a job first: the ranking compares CVs with its description.")
-    st.page_link("pages/jobs.py", label="Go to Jobs", icon="🗂️")
+    st.page_link(navigation.JOBS, label="Go to Jobs", icon="🗂️")
     st.stop()
 
 ids = [job_id for job_id, _ in jobs]

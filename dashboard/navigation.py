@@ -1,0 +1,14 @@
+"""The app's pages, defined once: ``st.navigation`` and every ``st.page_link`` use these objects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
+
+JOBS = st.Page(str(PAGES_DIR / "jobs.py"), title="Jobs", icon="🗂️", url_path="jobs", default=True)
+RANK = st.Page(str(PAGES_DIR / "rank.py"), title="Rank CVs", icon="📊", url_path="rank")
+
+SECTIONS = {"Recruiter": [JOBS, RANK]}

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from core.cli import main
+from db import repository as repo
+from db.migrate import open_database
+from db.session import dispose_engines, session_scope
+from tests.docfactory import make_docx, make_pdf
+
+JD = "Registered Nurse\nProvide patient care in a hospital ward. Requirements: RN license, CPR, patient care, EHR."
+
+
+@pytest.fixture()
+def folder(tmp_path: Path) -> Path:
+    cvs = tmp_path / "cvs"
+    cvs.mkdir()
+    (cvs / "nurse.pdf").write_bytes(make_pdf(["Jane Doe, Registered Nurse. Patient care, CPR, medication "
+                                              "administration, EHR charting in a hospital ward for 6 years."]))
+    (cvs / "welder.docx").write_bytes(make_docx(["John Roe", "Welder: MIG and TIG welding, blueprint reading."]))
+    (cvs / "broken.pdf").write_bytes(b"%PDF-1.7\n this is not really a pdf")
+    (cvs / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
+    (tmp_path / "jd.txt").write_text(JD, encoding="utf-8")
+    return tmp_path
+
+
+def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_rank_a_folder_prints_ranking_and_errors(folder: Path, sqlite_url: str, capsys) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = _run(["rank", "--job", str(folder / "jd.txt"), str(folder / "cvs"), "--db", sqlite_url], capsys)
+    assert code == 0
+    lines = out.splitlines()
+    first = next(line for line in lines if line.strip().startswith("1 "))
+    assert "nurse.pdf" in first
+    assert "broken.pdf" in out and "photo.png" in out
+    assert "2 file(s) could not be ranked" in out
+
+
+def test_json_output_and_rerun_adds_no_duplicates(folder: Path, sqlite_url: str, capsys) -> None:  # type: ignore[no-untyped-def]
+    args = ["rank", "--job", str(folder / "jd.txt"), str(folder / "cvs"), "--db", sqlite_url, "--json"]
+    code, out, _ = _run(args, capsys)
+    first = json.loads(out)
+    assert code == 0 and [r["file"].rsplit("/", 1)[-1] for r in first["ranking"]] == ["nurse.pdf", "welder.docx"]
+    assert {e["file"].rsplit("/", 1)[-1] for e in first["errors"]} == {"broken.pdf", "photo.png"}
+    assert all(e["reason"] for e in first["errors"])
+    assert first["ranking"][0]["fit_class"] in {"No Fit", "Potential Fit", "Good Fit"}
+
+    code, out, _ = _run(args, capsys)
+    second = json.loads(out)
+    assert code == 0 and second["job_id"] == first["job_id"], "the same JD reuses its job"
+    assert all(r["already_stored"] for r in second["ranking"])
+    dispose_engines()
+    with session_scope(open_database(sqlite_url)) as s:
+        assert repo.count_candidates(s) == 2
+
+
+def test_exit_codes_when_nothing_ranks_or_the_jd_is_unusable(folder: Path, sqlite_url: str, capsys) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = _run(["rank", "--job", str(folder / "jd.txt"), str(folder / "cvs" / "broken.pdf"),
+                         "--db", sqlite_url], capsys)
+    assert code == 1 and "broken.pdf" in out
+    (folder / "empty.txt").write_bytes(b"")
+    code, _, err = _run(["rank", "--job", str(folder / "empty.txt"), str(folder / "cvs"), "--db", sqlite_url], capsys)
+    assert code == 2 and "job description" in err
+    code, _, err = _run(["rank", "--job", str(folder / "missing.txt"), str(folder / "cvs"), "--db", sqlite_url], capsys)
+    assert code == 2 and "cannot read" in err

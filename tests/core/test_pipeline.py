@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import pytest
+
+from core.documents import UploadedFile
+from core.errors import InvalidInput
+from core.pipeline import candidate_name_from_filename, create_job, job_title_from_text, rank_uploads
+from db import repository as repo
+from db.session import session_scope
+from tests.docfactory import make_pdf, make_zip
+
+JD = ("Backend Python Developer\nWe build REST APIs in Python with Django and PostgreSQL, deployed with Docker "
+      "on AWS. Must know SQL and Git; Kubernetes is a plus.")
+CVS = {
+    "anna_python.txt": b"Anna. Python developer: Django, PostgreSQL, Docker, AWS, SQL, Git. Built REST APIs for 5 years.",
+    "ben_chef.txt": b"Ben. Pastry chef: croissants, chocolate, menu costing, food safety, kitchen leadership.",
+    "cara_java.txt": b"Cara. Java developer: Spring, MySQL, Jenkins, REST services, some Python scripting.",
+}
+
+
+def _uploads() -> list[UploadedFile]:
+    return [UploadedFile(name, data) for name, data in CVS.items()]
+
+
+@pytest.fixture()
+def job_id(engine, skill_extractor) -> int:  # type: ignore[no-untyped-def]
+    return create_job(engine, description=JD, extractor=skill_extractor)
+
+
+def test_a_batch_is_ranked_stored_and_reloads(engine, scorer, skill_extractor, job_id: int) -> None:
+    events: list[float] = []
+    outcome = rank_uploads(engine, job_id=job_id, uploads=_uploads() + [UploadedFile("broken.pdf", b"%PDF-1.4 garbage")],
+                           scorer=scorer, extractor=skill_extractor, progress=lambda f, _m: events.append(f))
+    assert [r.filename for r in outcome.ranked_by_score()][0] == "anna_python.txt"
+    assert outcome.ranked_by_score()[-1].filename == "ben_chef.txt"
+    assert [f.filename for f in outcome.failures] == ["broken.pdf"]
+    assert events == sorted(events) and events[-1] == 1.0
+    anna = next(r for r in outcome.ranked if r.filename == "anna_python.txt")
+    assert {"Python", "Django", "PostgreSQL"} <= set(anna.matched_skills)
+    with session_scope(engine) as s:
+        rows = repo.ranking(s, job_id=job_id)
+        assert [r.filename for r in rows] == [r.filename for r in outcome.ranked_by_score()]
+        (batch,) = repo.list_batches(s, job_id=job_id)
+        assert (batch.ranked, batch.failed, batch.status) == (3, 1, "done")
+        assert "damaged" in repo.list_failures(s, batch_id=batch.id)[0].reason.lower() or repo.list_failures(
+            s, batch_id=batch.id)[0].reason
+
+
+def test_uploading_the_same_cvs_again_adds_no_candidate(engine, scorer, skill_extractor, job_id: int) -> None:
+    first = rank_uploads(engine, job_id=job_id, uploads=_uploads(), scorer=scorer, extractor=skill_extractor)
+    second = rank_uploads(engine, job_id=job_id, uploads=[UploadedFile("renamed-" + u.filename, u.data) for u in _uploads()],
+                          scorer=scorer, extractor=skill_extractor)
+    assert first.duplicates == 0 and second.duplicates == 3
+    assert {r.score for r in first.ranked} == {r.score for r in second.ranked}
+    with session_scope(engine) as s:
+        assert repo.count_candidates(s) == 3
+        assert len(repo.ranking(s, job_id=job_id)) == 3
+
+
+def test_the_same_file_twice_in_one_upload_is_ranked_once(engine, scorer, skill_extractor, job_id: int) -> None:
+    data = CVS["anna_python.txt"]
+    outcome = rank_uploads(engine, job_id=job_id, uploads=[UploadedFile("a.txt", data), UploadedFile("b.txt", data)],
+                           scorer=scorer, extractor=skill_extractor)
+    assert len(outcome.ranked) == 1
+    assert "twice" in outcome.failures[0].reason
+
+
+def test_a_zip_of_cvs_with_a_bad_member_ranks_the_rest(engine, scorer, skill_extractor, job_id: int) -> None:
+    archive = make_zip({"cvs/anna.pdf": make_pdf([CVS["anna_python.txt"].decode()]), "cvs/../../evil.txt": b"x",
+                        "cvs/ben.txt": CVS["ben_chef.txt"]})
+    outcome = rank_uploads(engine, job_id=job_id, uploads=[UploadedFile("batch.zip", archive)],
+                           scorer=scorer, extractor=skill_extractor)
+    assert len(outcome.ranked) == 2
+    assert len(outcome.failures) == 1 and "evil" in outcome.failures[0].filename
+
+
+def test_unknown_job_and_empty_description_are_refused(engine, scorer, skill_extractor) -> None:
+    with pytest.raises(InvalidInput, match="no job"):
+        rank_uploads(engine, job_id=999, uploads=_uploads(), scorer=scorer, extractor=skill_extractor)
+    with pytest.raises(InvalidInput, match="empty"):
+        create_job(engine, description="  \n ", extractor=skill_extractor)
+
+
+def test_job_stores_the_skills_it_asks_for(engine, job_id: int) -> None:
+    with session_scope(engine) as s:
+        job = repo.get_job(s, job_id=job_id)
+        assert job is not None and job.title == "Backend Python Developer"
+        assert {"Python", "Django", "PostgreSQL", "Docker"} <= set(job.skills)
+
+
+def test_names_and_titles_are_readable() -> None:
+    assert candidate_name_from_filename("uploads/anna_smith-CV.pdf") == "anna smith CV"
+    assert job_title_from_text("\n\n## Data Engineer\nWe...") == "Data Engineer"

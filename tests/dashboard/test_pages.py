@@ -1,0 +1,75 @@
+"""The Jobs and Rank pages driven through Streamlit's AppTest, on a real SQLite file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.docfactory import make_pdf
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+TIMEOUT = 120  # the first run loads the encoder and spaCy
+JD = ("Accountant\nWe need an accountant for bookkeeping, accounts payable, bank reconciliation and the "
+      "monthly close in QuickBooks and Excel. GAAP knowledge required.")
+
+
+def _new_app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _create_job(at: AppTest) -> None:
+    at.text_area(key="new_job_text").input(JD)
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+
+
+def test_jobs_page_creates_a_job_and_lists_it() -> None:
+    at = _new_app()
+    assert at.title[0].value == "Jobs"
+    assert any("No job yet" in i.value for i in at.info)
+    _create_job(at)
+    assert "created" in at.success[0].value
+    listing = at.dataframe[0].value
+    assert list(listing["Title"]) == ["Accountant"]
+    assert any("QuickBooks" in t.value for t in at.text)
+
+
+def test_an_empty_description_shows_an_error() -> None:
+    at = _new_app()
+    at.button[0].click().run()
+    assert at.error and "empty" in at.error[0].value
+
+
+@pytest.mark.slow
+def test_rank_page_uploads_ranks_and_shows_errors_and_reloads() -> None:
+    at = _new_app()
+    _create_job(at)
+    at.switch_page("../pages/rank.py").run()
+    assert at.title[0].value == "Rank CVs"
+    good = make_pdf(["Maria Lopez, Staff Accountant. Bookkeeping, accounts payable, bank reconciliation, "
+                     "month-end close, QuickBooks, Excel, GAAP."])
+    at.file_uploader[0].set_value([
+        ("maria.pdf", good, "application/pdf"),
+        ("chef.txt", b"Pastry chef: croissants, chocolate, kitchen team lead.", "text/plain"),
+        ("broken.pdf", b"%PDF-1.4 not really", "application/pdf"),
+    ])
+    at.run()
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    assert "Ranked 2 CV(s)" in at.success[0].value
+    failures = at.dataframe[0].value
+    assert list(failures["File"]) == ["broken.pdf"] and failures["Reason"][0]
+    ranking = at.dataframe[1].value
+    assert list(ranking["File"]) == ["maria.pdf", "chef.txt"]
+    assert "QuickBooks" in ranking["Matched skills"][0]
+    assert at.get("download_button")
+
+    # A fresh session (a "restart" of the browser tab) finds the ranking in the database.
+    again = _new_app()
+    again.switch_page("../pages/rank.py").run()
+    assert list(again.dataframe[1].value["File"]) == ["maria.pdf", "chef.txt"]
