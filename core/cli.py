@@ -30,18 +30,21 @@ def _iter_inputs(paths: list[Path], failures: list[ParseFailure], max_bytes: int
         if path.is_dir():
             members = sorted(p for p in path.rglob("*") if p.is_file() and not any(
                 part.startswith(".") for part in p.relative_to(path).parts))
+            # Name files as "folder/sub/cv.pdf": readable, and unique within the run.
+            names = {m: f"{path.name}/{m.relative_to(path).as_posix()}" for m in members}
         elif path.is_file():
             members = [path]
+            names = {path: path.name}
         else:
             failures.append(ParseFailure(str(path), "no such file or folder"))
             continue
         for member in members:
             size = member.stat().st_size
             if size > max_bytes:
-                failures.append(ParseFailure(str(member), f"the file is {size / 1e6:.1f} MB, over the "
+                failures.append(ParseFailure(names[member], f"the file is {size / 1e6:.1f} MB, over the "
                                              f"{max_bytes / 1e6:.0f} MB limit (RECRUIT_MAX_FILE_BYTES)"))
                 continue
-            yield UploadedFile(str(member), member.read_bytes())
+            yield UploadedFile(names[member], member.read_bytes())
 
 
 def _print_table(outcome: BatchOutcome, failures: list[ParseFailure]) -> None:

@@ -158,7 +158,9 @@ def heading_name(line: str) -> str | None:
     words = norm.split()
     if not words or len(words) > _MAX_WORDS:
         return None
-    if norm in _EXACT:
+    # A lower-case first letter is a wrapped sentence ("...to gain\nexperience"), not a heading.
+    first_letter = next((ch for ch in stripped if ch.isalpha()), "")
+    if norm in _EXACT and (first_letter.isupper() or stripped.endswith(":")):
         return _EXACT[norm]
     if not _looks_like_heading(stripped):
         return None
@@ -195,7 +197,10 @@ def find_sections(text: str) -> tuple[Section, ...]:
         line = match.group(0)
         if not line:
             break
-        name = heading_name(line) or _inline_heading_name(line)
+        name = heading_name(line)
+        if name is None and (not starts or starts[-1][1] != "skills"):
+            # "Languages: Python, C++" inside a skills section is a labelled line, not a section.
+            name = _inline_heading_name(line)
         if name is not None and (not starts or starts[-1][1] != name):
             starts.append((offset, name))
         offset += len(line)

@@ -8,7 +8,7 @@ import streamlit as st
 
 PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 
-JOBS = st.Page(str(PAGES_DIR / "jobs.py"), title="Jobs", icon="🗂️", url_path="jobs", default=True)
-RANK = st.Page(str(PAGES_DIR / "rank.py"), title="Rank CVs", icon="📊", url_path="rank")
+JOBS = st.Page(str(PAGES_DIR / "jobs.py"), title="Jobs", icon=":material/work:", url_path="jobs", default=True)
+RANK = st.Page(str(PAGES_DIR / "rank.py"), title="Rank CVs", icon=":material/leaderboard:", url_path="rank")
 
 SECTIONS = {"Recruiter": [JOBS, RANK]}

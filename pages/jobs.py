@@ -30,10 +30,10 @@ with st.expander("Create a job", expanded=True):
             job_id = create_job(engine, description=description, title=title.strip() or None,
                                 extractor=resources.skill_extractor())
         except RecruitError as exc:
-            st.error(f"The job was not created: {exc}", icon="⚠️")
+            st.error(f"The job was not created: {exc}", icon=":material/error:")
         else:
             st.session_state[JOB_KEY] = job_id
-            st.success(f"Job #{job_id} created. Open “Rank CVs” to upload CVs for it.", icon="✅")
+            st.success(f"Job #{job_id} created. Open “Rank CVs” to upload CVs for it.", icon=":material/check_circle:")
 
 with session_scope(engine) as session:
     jobs = repo.list_jobs(session)
@@ -68,4 +68,4 @@ with session_scope(engine) as session:
         st.text(", ".join(job.skills) or "none recognised")
         with st.expander("Description"):
             st.text(job.description)
-st.page_link(navigation.RANK, label="Rank CVs for this job", icon="📊")
+st.page_link(navigation.RANK, label="Rank CVs for this job", icon=":material/leaderboard:")

@@ -22,7 +22,7 @@ with session_scope(engine) as session:
     jobs = [(job.id, job.title) for job in repo.list_jobs(session)]
 if not jobs:
     st.info("Create a job first: the ranking compares CVs with its description.")
-    st.page_link(navigation.JOBS, label="Go to Jobs", icon="🗂️")
+    st.page_link(navigation.JOBS, label="Go to Jobs", icon=":material/work:")
     st.stop()
 
 ids = [job_id for job_id, _ in jobs]
@@ -53,14 +53,14 @@ if st.button("Rank these CVs", type="primary", disabled=not files):
             progress=lambda fraction, message: bar.progress(fraction, text=message[:80]),
         )
     except RecruitError as exc:
-        st.error(f"The batch could not be ranked: {exc}", icon="⚠️")
+        st.error(f"The batch could not be ranked: {exc}", icon=":material/error:")
     else:
         bar.empty()
         new = len(outcome.ranked) - outcome.duplicates
         st.success(
             f"Ranked {len(outcome.ranked)} CV(s) ({new} new, {outcome.duplicates} already stored); "
             f"{len(outcome.failures)} file(s) could not be read.",
-            icon="✅",
+            icon=":material/check_circle:",
         )
         st.session_state[UPLOAD_NONCE_KEY] = nonce + 1  # a fresh, empty uploader for the next batch
 
