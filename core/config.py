@@ -48,7 +48,7 @@ class Settings(BaseSettings):
     )
     chunk_tokens: int = Field(default=256, ge=16, le=8192, description="tokens per chunk, special tokens included")
     chunk_overlap: int = Field(default=32, ge=0, description="tokens shared by consecutive chunks")
-    batch_size: int = Field(default=64, gt=0, description="chunks per forward pass")
+    batch_size: int = Field(default=32, gt=0, description="chunks per forward pass")
     shared_data_dir: Path = DEFAULT_SHARED_DATA
 
     @field_validator("device")
