@@ -30,7 +30,8 @@ with st.expander("Create a job", expanded=True):
             job_id = create_job(engine, description=description, title=title.strip() or None,
                                 extractor=resources.skill_extractor())
         except RecruitError as exc:
-            st.error(f"The job was not created: {exc}", icon=":material/error:")
+            source = f" ({uploaded.name})" if uploaded is not None else ""
+            st.error(f"The job was not created{source}: {exc}", icon=":material/error:")
         else:
             st.session_state[JOB_KEY] = job_id
             st.success(f"Job #{job_id} created. Open “Rank CVs” to upload CVs for it.", icon=":material/check_circle:")

@@ -1,0 +1,149 @@
+"""The public entry points: one file into a :class:`Document`, an upload into files and documents."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Iterator
+
+from core.config import ParseLimits
+from core.documents.archive import _expand_zip, _Room
+from core.documents.detect import _is_batch_zip, detect_file_type
+from core.documents.docx import _read_docx
+from core.documents.messages import _display_name, _size
+from core.documents.model import Document, ParseFailure, UploadedFile
+from core.documents.normalize import _cut, normalize_text
+from core.documents.pdf import _NO_TEXT_LAYER, _read_pdf
+from core.documents.plain_text import _read_txt
+from core.errors import ParseError, RecruitError, UnsupportedFileType
+from core.sections import find_sections
+
+logger = logging.getLogger(__name__)
+
+
+def parse_document(data: bytes, filename: str, *, limits: ParseLimits | None = None) -> Document:
+    """Read one PDF, DOCX or TXT file into a :class:`Document`.
+
+    Args:
+        data: the raw bytes of the file.
+        filename: the name the user gave it; used in the log and as a type hint when the
+            bytes do not say what they are. Error messages leave it out: callers show it.
+        limits: size bounds; the ``RECRUIT_*`` settings when omitted.
+
+    Returns:
+        The normalised text, page count, sections, warnings and the SHA-256 of ``data``.
+
+    Raises:
+        UnsupportedFileType: the bytes are an image, a legacy .doc, a ZIP (upload it as a
+            batch instead), or anything else that is not PDF, DOCX or TXT.
+        ParseError: the file is too large, empty, damaged, encrypted, or has no text.
+
+    Example:
+        >>> parse_document("Résumé\\n".encode(), "cv.txt").text
+        'Résumé'
+    """
+    limits = limits or ParseLimits()
+    name = _display_name(filename)
+    if len(data) > limits.max_file_bytes:
+        raise ParseError(
+            f"the file is {_size(len(data))}, over the {_size(limits.max_file_bytes)} limit; "
+            "ask for a smaller copy (e.g. without photos)"
+        )
+    if not data.strip():
+        raise ParseError("the file is empty")
+    file_type = detect_file_type(data, filename)
+    if file_type == "zip":
+        raise UnsupportedFileType(
+            "the file is a ZIP archive; upload it as a batch so that each CV inside is read"
+        )
+    readers = {"pdf": _read_pdf, "docx": _read_docx, "txt": _read_txt}
+    try:
+        raw, pages, warnings = readers[file_type](data, name, limits)
+    except (RecruitError, MemoryError):
+        raise
+    except Exception as exc:  # the parsing libraries raise anything on hostile input
+        logger.info("unexpected %s while reading %s", type(exc).__name__, name, exc_info=True)
+        raise ParseError(
+            f"the {file_type.upper()} file is damaged and could not be read; "
+            "ask the candidate for a new copy"
+        ) from exc
+
+    text, notes = normalize_text(raw)
+    warnings.extend(notes)
+    if not text.strip():
+        if file_type == "pdf":
+            raise ParseError(_NO_TEXT_LAYER)
+        raise ParseError("the file contains no text")
+    if len(text) > limits.max_text_chars:
+        text = _cut(text, limits.max_text_chars)
+        warnings.append(
+            f"the text was cut to its first {limits.max_text_chars:,} characters; the rest was not read"
+        )
+    return Document(
+        filename=filename,
+        text=text,
+        pages=pages,
+        sections=find_sections(text),
+        warnings=tuple(warnings),
+        content_hash=hashlib.sha256(data).hexdigest(),
+        file_type=file_type,
+    )
+
+
+def expand_uploads(
+    files: Iterable[UploadedFile], *, limits: ParseLimits | None = None
+) -> Iterator[UploadedFile | ParseFailure]:
+    """Yield the files of an upload in order, opening ZIPs into their members.
+
+    A ZIP is checked as a whole before any member is decompressed (entry count, declared sizes,
+    compression ratios); members are read into memory one at a time, never written to disk.
+    Members with unsafe paths, encrypted members, ZIPs inside the ZIP and members that lie about
+    their size come back as :class:`ParseFailure`; folders and OS junk (``__MACOSX/``,
+    ``.DS_Store``, dot-files, Office lock files) are skipped silently. Files beyond
+    ``limits.max_files_per_upload`` come back as failures without being read.
+
+    Args:
+        files: the uploaded files (any iterable; consumed lazily).
+        limits: size bounds; the ``RECRUIT_*`` settings when omitted.
+    """
+    limits = limits or ParseLimits()
+    room = _Room(limits.max_files_per_upload)
+    for upload in files:
+        if _is_batch_zip(upload):
+            yield from _expand_zip(upload, limits, room)
+        elif room.take():
+            yield upload
+        else:
+            yield room.refusal(upload.filename)
+
+
+def parse_uploads(
+    files: Iterable[UploadedFile], *, limits: ParseLimits | None = None
+) -> Iterator[Document | ParseFailure]:
+    """Expand and parse an upload file by file: a :class:`Document` or a :class:`ParseFailure` each.
+
+    A generator: one file's bytes and text are alive at a time, and no failure of one file
+    stops the others.
+
+    Example:
+        >>> files = [UploadedFile("a.txt", b"Anna"), UploadedFile("b.pdf", b"")]
+        >>> [type(item).__name__ for item in parse_uploads(files)]
+        ['Document', 'ParseFailure']
+    """
+    limits = limits or ParseLimits()
+    for item in expand_uploads(files, limits=limits):
+        if isinstance(item, ParseFailure):
+            yield item
+            continue
+        try:
+            yield parse_document(item.data, item.filename, limits=limits)
+        except ParseError as exc:
+            yield ParseFailure(item.filename, str(exc))
+        except MemoryError:
+            raise
+        except Exception:  # a bug of ours must not lose the rest of the batch either
+            logger.exception("internal error while parsing %s", _display_name(item.filename))
+            yield ParseFailure(
+                item.filename,
+                "the file could not be read because of an internal error; try again or report it",
+            )

@@ -1,0 +1,87 @@
+"""PDF: text page by page within the page and text budgets, with password and damage checks.
+
+Each page's reading order (one column, a sidebar, two columns) comes from
+:mod:`core.documents.pdf_layout`.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from typing import Any
+
+from core.config import ParseLimits
+from core.documents.pdf_layout import _page_text
+from core.errors import ParseError, RecruitError
+
+logger = logging.getLogger(__name__)
+
+_NO_TEXT_LAYER = (
+    "the PDF has no text layer (it looks like a scanned image); text recognition (OCR) "
+    "comes in a later version, so ask the candidate for a PDF saved from a word processor, or a DOCX"
+)
+
+
+def _read_pdf(data: bytes, name: str, limits: ParseLimits) -> tuple[str, int, list[str]]:
+    import pdfplumber  # heavy: imported only when a PDF arrives
+
+    warnings: list[str] = []
+    texts: list[str] = []
+    try:
+        with pdfplumber.open(io.BytesIO(data), pages=range(1, limits.max_pages + 1)) as pdf:
+            total = _page_count(pdf)
+            budget = limits.max_text_chars * 2  # normalisation shrinks text a little; stop early
+            read = 0
+            for page in pdf.pages:
+                try:
+                    page_text = _page_text(page)
+                finally:
+                    page.close()  # drop the page's parsed objects: memory stays per-page
+                texts.append(page_text)
+                read += 1
+                budget -= len(page_text)
+                if budget <= 0:
+                    break
+            total = max(total, read)
+    except (RecruitError, MemoryError):
+        raise
+    except Exception as exc:
+        if _is_password_error(exc):
+            raise ParseError(
+                "the PDF is password-protected; ask the candidate for an unlocked copy"
+            ) from exc
+        logger.info("pdf %s unreadable: %r", name, exc)
+        raise ParseError(
+            "the file is damaged or not a valid PDF; ask the candidate for a new copy"
+        ) from exc
+    if read < total and budget > 0:
+        warnings.append(f"only the first {read} of {total} pages were read")
+    return "\n\n".join(texts), total, warnings
+
+
+def _page_count(pdf: Any) -> int:
+    """Pages in the whole file (the page tree's /Count), though we only open the first few."""
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        count = resolve1(resolve1(pdf.doc.catalog["Pages"])["Count"])
+        return int(count) if isinstance(count, int) and 0 < count < 10_000_000 else len(pdf.pages)
+    except Exception:  # a broken page tree: count what opens
+        return len(pdf.pages)
+
+
+def _is_password_error(exc: BaseException) -> bool:
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:  # pdfplumber wraps pdfminer's errors: look through args and causes
+        err = todo.pop()
+        if id(err) in seen:
+            continue
+        seen.add(id(err))
+        if isinstance(err, PDFPasswordIncorrect | PDFEncryptionError):
+            return True
+        todo.extend(a for a in err.args if isinstance(a, BaseException))
+        todo.extend(e for e in (err.__cause__, err.__context__) if e is not None)
+    return False
