@@ -19,7 +19,8 @@ with st.expander("Create a job", expanded=True):
     title = st.text_input("Title (optional — taken from the first line otherwise)", max_chars=300, key="new_job_title")
     pasted = st.text_area("Job description", height=220, key="new_job_text",
                           placeholder="Paste the vacancy text here, or upload it below")
-    uploaded = st.file_uploader("…or upload the description", type=["txt", "pdf", "docx"], key="new_job_file")
+    uploaded = st.file_uploader("…or upload the description", type=["txt", "pdf", "docx"], key="new_job_file",
+                                max_upload_size=max(1, resources.get_settings().limits.max_file_bytes // (1024 * 1024)))
     if st.button("Create job", type="primary"):
         try:
             if uploaded is not None:

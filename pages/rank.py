@@ -35,8 +35,10 @@ st.session_state[JOB_KEY] = job_id
 nonce = st.session_state.setdefault(UPLOAD_NONCE_KEY, 0)
 files = st.file_uploader(
     f"CVs — PDF, DOCX, TXT or ZIP; up to {settings.limits.max_files_per_upload} files, "
-    f"{settings.limits.max_file_bytes // (1024 * 1024)} MB each",
+    f"{settings.limits.max_file_bytes // (1024 * 1024)} MB per CV",
     type=["pdf", "docx", "txt", "zip"],
+    # A ZIP of many CVs may be bigger than one CV; its members are bounded one by one when opened.
+    max_upload_size=max(1, max(settings.limits.max_file_bytes, settings.limits.max_zip_total_bytes) // (1024 * 1024)),
     accept_multiple_files=True,
     key=f"cv_upload_{nonce}",
 )
@@ -76,12 +78,21 @@ with session_scope(engine) as session:
     ]
 
 if latest_failures:
-    st.subheader(f"{len(latest_failures)} file(s) of the last batch could not be ranked")
-    st.dataframe(pd.DataFrame(latest_failures, columns=["File", "Reason"]), hide_index=True, width="stretch")
+    st.warning(f"{len(latest_failures)} file(s) of the last batch could not be ranked — the reasons are "
+               "listed below the ranking.", icon=":material/warning:")
+
+
+
+def show_failures() -> None:
+    if latest_failures:
+        st.subheader("Files that could not be ranked")
+        st.dataframe(pd.DataFrame(latest_failures, columns=["File", "Reason"]), hide_index=True, width="stretch")
+
 
 st.subheader("Ranking")
 if not rows:
     st.info("No CV ranked for this job yet: upload some above.")
+    show_failures()
     st.stop()
 
 frame = ranking_frame(rows)
@@ -97,12 +108,17 @@ st.dataframe(
     column_config={
         "Score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100, format="%.1f"),
         "Rank": st.column_config.NumberColumn("Rank", width="small"),
+        "File": st.column_config.TextColumn("File", width="small"),
+        "Fit": st.column_config.TextColumn("Fit", width="small"),
+        "Matched skills": st.column_config.TextColumn("Matched skills", width="large"),
+        "Missing skills": st.column_config.TextColumn("Missing skills", width="large"),
     },
 )
 st.caption(f"Scored by {rows[0].model_name} (version {rows[0].model_version}). "
            "Score = mean similarity of every job-description chunk with every CV chunk, 0–100.")
 st.download_button("Download ranking (CSV)", to_csv_bytes(frame), file_name=f"ranking-job-{job_id}.csv",
                    mime="text/csv")
+show_failures()
 if history:
     with st.expander(f"Batches for this job ({len(history)})"):
         st.dataframe(pd.DataFrame(history), hide_index=True, width="stretch")

@@ -62,9 +62,9 @@ def test_rank_page_uploads_ranks_and_shows_errors_and_reloads() -> None:
     at.button[0].click().run()
     assert not at.exception, at.exception
     assert "Ranked 2 CV(s)" in at.success[0].value
-    failures = at.dataframe[0].value
-    assert list(failures["File"]) == ["broken.pdf"] and failures["Reason"][0]
-    ranking = at.dataframe[1].value
+    assert "1 file(s) of the last batch could not be ranked" in at.warning[0].value
+    ranking, failures = at.dataframe[0].value, at.dataframe[1].value
+    assert list(failures["File"]) == ["broken.pdf"] and "damaged" in failures["Reason"][0]
     assert list(ranking["File"]) == ["maria.pdf", "chef.txt"]
     assert "QuickBooks" in ranking["Matched skills"][0]
     assert at.get("download_button")
@@ -72,4 +72,4 @@ def test_rank_page_uploads_ranks_and_shows_errors_and_reloads() -> None:
     # A fresh session (a "restart" of the browser tab) finds the ranking in the database.
     again = _new_app()
     again.switch_page("../pages/rank.py").run()
-    assert list(again.dataframe[1].value["File"]) == ["maria.pdf", "chef.txt"]
+    assert list(again.dataframe[0].value["File"]) == ["maria.pdf", "chef.txt"]
