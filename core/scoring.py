@@ -147,16 +147,34 @@ class ChunkAveragedCosineScorer:
         return results
 
 
-SCORERS = ("minilm-cosine",)
+TRAINED_SCORERS = {"bi-encoder": MODELS_DIR / "trained" / "bi-encoder-minilm"}
+SCORERS = ("minilm-cosine", *TRAINED_SCORERS)
 
 
 def load_scorer(settings: Settings) -> Scorer:
-    """Build the scorer named by ``RECRUIT_SCORER`` (loads model weights: call once per process)."""
+    """Build the scorer named by ``RECRUIT_SCORER`` (loads model weights: call once per process).
+
+    ``minilm-cosine`` is the untrained chunk-averaged cosine; ``bi-encoder`` the trained pair
+    head of ``models/trained/bi-encoder-minilm`` (see its model card); a folder path loads
+    trained artifacts from there.
+    """
     from models.encoder import load_encoder
 
-    if settings.scorer not in SCORERS:
-        raise ModelUnavailable(f"unknown scorer {settings.scorer!r}; available: {', '.join(SCORERS)}")
+    folder = TRAINED_SCORERS.get(settings.scorer)
+    if folder is None and Path(settings.scorer).expanduser().is_dir():
+        folder = Path(settings.scorer).expanduser()
+    if settings.scorer not in SCORERS and folder is None:
+        raise ModelUnavailable(f"unknown scorer {settings.scorer!r}; available: {', '.join(SCORERS)} or a folder "
+                               "of trained artifacts")
     encoder = load_encoder(settings.encoder, device=settings.device, batch_size=settings.batch_size)
+    if folder is not None:
+        if not (folder / "config.json").is_file():
+            raise ModelUnavailable(f"no trained scorer at {folder}: train one with `python -m models train`")
+        from core.skills import load_skill_extractor
+        from models.lexical import extractor_skills
+        from models.trained_scorer import TrainedPairScorer
+
+        return TrainedPairScorer(encoder, folder, skills_of=extractor_skills(load_skill_extractor()))
     thresholds_file = MODELS_DIR / "minilm_cosine" / "thresholds.json"
     if thresholds_file.is_file():
         thresholds = Thresholds.load(thresholds_file)

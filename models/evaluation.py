@@ -1,0 +1,530 @@
+"""Evaluate a scorer on labelled JD–CV pairs, next to its baselines, in one run.
+
+``python -m models evaluate --data pairs.csv [--json] [--scorer NAME] [--calibration CSV] [--retune]``
+
+The pairs file has columns ``resume_text``, ``job_description_text`` and ``label`` ("Good Fit" /
+"Potential Fit" / "No Fit", or 1 / 0.5 / 0). For the scorer under test and each baseline
+(TF-IDF cosine fitted once on every CV of the run, first-chunk cosine, chunk-averaged cosine)
+it reports accuracy, weighted and macro F1, per-class precision / recall / F1, the confusion
+matrix, score distributions per class, pairs/s (wall time of scoring, one ``score_batch`` call
+per JD) and the JD probe: each Good Fit CV scored against its own JD and against a random
+other JD of the file (seeded); the share where its own JD scores higher (target ≥ 95%).
+
+Threshold policy — class thresholds are never tuned on the pairs that are reported:
+
+- baselines (and the scorer under test with ``--retune``) get thresholds tuned for weighted F1
+  on the calibration set (``fit_labels.csv`` by default), after dropping every calibration pair
+  whose JD also appears in the evaluated file;
+- when the evaluated file *is* the calibration set (same content), or nothing is left to tune
+  on, thresholds come from grouped k-fold cross-validation over JDs: tuned on k−1 folds of JDs,
+  applied to the held-out fold, metrics over all out-of-fold predictions;
+- the scorer under test otherwise keeps its shipped ``scorer.thresholds``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from core.fit import CLASSES, FitClass, Thresholds, tune_thresholds
+from core.scoring import Scorer
+from models.metrics import classification_report, score_distribution
+
+logger = logging.getLogger(__name__)
+
+N_FOLDS = 5
+PROBE_TARGET = 0.95
+REQUIRED_COLUMNS = ("resume_text", "job_description_text", "label")
+_NUMERIC_LABELS = {0.0: FitClass.NO_FIT, 0.5: FitClass.POTENTIAL_FIT, 1.0: FitClass.GOOD_FIT}
+
+
+def parse_label(value: object) -> FitClass:
+    """'Good Fit' / 'good_fit' / 'good' ... or the regression targets 1 / 0.5 / 0 (as number or text)."""
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        return FitClass.parse(str(value))
+    for target, cls in _NUMERIC_LABELS.items():
+        if abs(number - target) < 1e-9:
+            return cls
+    raise ValueError(f"unknown numeric fit label {value!r}; expected 0, 0.5 or 1")
+
+
+@dataclass(frozen=True)
+class PairSet:
+    """Labelled pairs ready to score: non-empty CVs only, labels parsed."""
+
+    data: pd.DataFrame  # columns resume_text, job_description_text (str); index 0..n-1
+    labels: list[FitClass]
+    dropped_empty: int
+    source: str
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    @property
+    def jd_texts(self) -> list[str]:
+        return self.data["job_description_text"].tolist()
+
+    @cached_property
+    def content_key(self) -> str:
+        """Order-insensitive hash of the pairs and labels: 'is this the same set?' by content."""
+        columns = (self.data["job_description_text"], self.data["resume_text"], self.labels)
+        rows = sorted(f"{jd}\x1f{cv}\x1f{label.value}" for jd, cv, label in zip(*columns, strict=True))
+        return hashlib.sha256("\x1e".join(rows).encode("utf-8")).hexdigest()
+
+    def without_jds(self, jds: set[str]) -> PairSet:
+        """The pairs whose JD is not in ``jds`` (to keep evaluated postings out of tuning)."""
+        keep = ~self.data["job_description_text"].isin(jds)
+        return PairSet(
+            data=self.data[keep].reset_index(drop=True),
+            labels=[label for label, k in zip(self.labels, keep, strict=True) if k],
+            dropped_empty=self.dropped_empty,
+            source=self.source,
+        )
+
+
+def pairs_from_frame(frame: pd.DataFrame, *, source: str) -> PairSet:
+    """Validate columns, drop rows with an empty CV (counted) and parse labels."""
+    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"{source}: missing column(s) {', '.join(missing)}; need {', '.join(REQUIRED_COLUMNS)}"
+        )
+    data = frame[list(REQUIRED_COLUMNS)].copy()
+    data["resume_text"] = data["resume_text"].fillna("").astype(str)
+    data["job_description_text"] = data["job_description_text"].fillna("").astype(str)
+    empty = data["resume_text"].str.strip() == ""
+    if empty.any():
+        logger.warning("%s: dropped %d pair(s) with an empty resume_text", source, int(empty.sum()))
+    if (data.loc[~empty, "job_description_text"].str.strip() == "").any():
+        raise ValueError(f"{source}: some pairs have an empty job_description_text")
+    data = data[~empty].reset_index(drop=True)
+    labels = [parse_label(v) for v in data.pop("label")]
+    return PairSet(data=data, labels=labels, dropped_empty=int(empty.sum()), source=source)
+
+
+def load_pairs(path: Path) -> PairSet:
+    """Read a labelled pairs CSV (see the module docstring for the columns)."""
+    return pairs_from_frame(pd.read_csv(path), source=path.name)
+
+
+def score_pairs(scorer: Scorer, pairs: PairSet, *, show_progress: bool = False) -> tuple[np.ndarray, float]:
+    """Scores of all pairs in file order and the wall time it took (one ``score_batch`` per JD)."""
+    scores = np.zeros(len(pairs), dtype=float)
+    groups = pairs.data.groupby("job_description_text", sort=False).indices
+    cvs = pairs.data["resume_text"].tolist()
+    start = time.perf_counter()
+    for jd_text, rows in tqdm(groups.items(), desc=f"scoring · {scorer.name}", disable=not show_progress):
+        results = scorer.score_batch(str(jd_text), [cvs[i] for i in rows])
+        scores[rows] = [r.score for r in results]
+    return scores, time.perf_counter() - start
+
+
+# --- thresholds ---------------------------------------------------------------------------------
+
+
+def _thresholds_dict(t: Thresholds) -> dict:
+    return {"potential": t.potential, "good": t.good, "source": t.source}
+
+
+def cross_validated_classes(
+    scores: Sequence[float], labels: Sequence[FitClass], groups: Sequence[str], *, n_splits: int = N_FOLDS
+) -> tuple[list[FitClass], list[dict]]:
+    """Out-of-fold classes: thresholds tuned on the other folds' groups, applied to the held-out one.
+
+    Folds are grouped (by JD), so no posting is on both sides; ``GroupKFold`` is deterministic.
+    """
+    from sklearn.model_selection import GroupKFold
+
+    values = np.asarray(scores, dtype=float)
+    n_groups = len(set(groups))
+    if n_groups < 2:
+        raise ValueError("cross-validation needs pairs from at least 2 different JDs")
+    folds = GroupKFold(n_splits=min(n_splits, n_groups))
+    predicted: list[FitClass | None] = [None] * len(values)
+    info = []
+    for fold, (train, test) in enumerate(folds.split(values, groups=list(groups)), start=1):
+        t = tune_thresholds(
+            values[train].tolist(),
+            [labels[i] for i in train],
+            source=f"tuned for weighted F1 on CV fold {fold}'s training JDs",
+        )
+        for i in test:
+            predicted[i] = t.classify(float(values[i]))
+        info.append({"fold": fold, "train_pairs": len(train), "test_pairs": len(test), **_thresholds_dict(t)})
+    return [p for p in predicted if p is not None], info
+
+
+# --- the JD probe -------------------------------------------------------------------------------
+
+
+def probe_assignments(pairs: PairSet, *, seed: int = 0) -> list[tuple[int, str]]:
+    """(row, another JD of the file) for every Good Fit pair — seeded, the same for every scorer."""
+    jds = list(dict.fromkeys(pairs.jd_texts))
+    if len(jds) < 2:
+        return []
+    rng = np.random.default_rng(seed)
+    out = []
+    for row, (jd, label) in enumerate(zip(pairs.jd_texts, pairs.labels, strict=True)):
+        if label is not FitClass.GOOD_FIT:
+            continue
+        others = [j for j in jds if j != jd]
+        out.append((row, others[int(rng.integers(len(others)))]))
+    return out
+
+
+def jd_probe(
+    scorer: Scorer,
+    pairs: PairSet,
+    own_scores: np.ndarray,
+    assignments: Sequence[tuple[int, str]],
+    *,
+    show_progress: bool = False,
+) -> dict | None:
+    """Share of Good Fit CVs that score higher against their own JD than against a random other one.
+
+    The own-JD score is the one already computed for the evaluation; the other JD scores all the
+    CVs assigned to it in one batch. (For a scorer whose scores depend on the batch, such as
+    TF-IDF fitted per call, the two sides thus come from different batches, as in real use.)
+    """
+    if not assignments:
+        return None
+    by_jd: dict[str, list[int]] = {}
+    for row, other in assignments:
+        by_jd.setdefault(other, []).append(row)
+    cvs = pairs.data["resume_text"].tolist()
+    other_scores: dict[int, float] = {}
+    start = time.perf_counter()
+    for other, rows in tqdm(by_jd.items(), desc=f"JD probe · {scorer.name}", disable=not show_progress):
+        for row, result in zip(rows, scorer.score_batch(other, [cvs[r] for r in rows]), strict=True):
+            other_scores[row] = result.score
+    seconds = time.perf_counter() - start
+    higher = sum(1 for row, _ in assignments if own_scores[row] > other_scores[row])
+    ties = sum(1 for row, _ in assignments if own_scores[row] == other_scores[row])
+    return {
+        "pairs": len(assignments),
+        "own_higher": higher,
+        "ties": ties,
+        "share": higher / len(assignments),
+        "target": PROBE_TARGET,
+        "seconds": seconds,
+    }
+
+
+# --- the evaluation -----------------------------------------------------------------------------
+
+
+def _same_scorer(a: Scorer, b: Scorer) -> bool:
+    return (a.name, a.version) == (b.name, b.version)
+
+
+def evaluate_pairs(
+    pairs: PairSet,
+    scorer: Scorer,
+    baselines: Sequence[Scorer] = (),
+    *,
+    calibration: PairSet | None = None,
+    retune: bool = False,
+    seed: int = 0,
+    label: str | None = None,
+    show_progress: bool = False,
+) -> dict:
+    """Evaluate ``scorer`` (under test) and ``baselines`` on ``pairs``; a JSON-ready report.
+
+    Scores of a baseline identical to the scorer under test (same name and version) are reused,
+    not recomputed.
+    """
+    if len(pairs) == 0:
+        raise ValueError(f"{pairs.source}: no pairs to evaluate")
+    run_start = time.perf_counter()
+    groups = pairs.jd_texts
+    policy, reason, tuning_set = _threshold_policy(pairs, calibration)
+    assignments = probe_assignments(pairs, seed=seed)
+
+    cache: dict[tuple[str, str, str], tuple[np.ndarray, float]] = {}
+
+    def scored(s: Scorer, on: PairSet) -> tuple[np.ndarray, float]:
+        key = (s.name, s.version, on.content_key)
+        if key not in cache:
+            cache[key] = score_pairs(s, on, show_progress=show_progress)
+            logger.info("%s: scored %d pairs of %s in %.1f s", s.name, len(on), on.source, cache[key][1])
+        return cache[key]
+
+    probes: dict[tuple[str, str], dict | None] = {}
+    entries = []
+    for role, s in [("under test", scorer)] + [("baseline", b) for b in baselines]:
+        scores, seconds = scored(s, pairs)
+        if role == "under test" and not retune:
+            t = s.thresholds
+            predicted = [t.classify(float(v)) for v in scores]
+            thresholds = {"policy": "shipped", **_thresholds_dict(t)}
+            # Shipped thresholds tuned on this very file make its figures in-sample (optimistic).
+            if Path(pairs.source).name and Path(pairs.source).name in t.source:
+                thresholds["warning"] = (
+                    f"shipped thresholds were tuned on {pairs.source}: these figures are in-sample"
+                )
+        elif policy == "cross-validation":
+            predicted, folds = cross_validated_classes(scores, pairs.labels, groups)
+            thresholds = {"policy": "cross-validation", "reason": reason, "folds": folds}
+        else:
+            assert tuning_set is not None
+            cal_scores, _ = scored(s, tuning_set)
+            t = tune_thresholds(
+                cal_scores.tolist(), tuning_set.labels, source=f"tuned for weighted F1 on {tuning_set.source}"
+            )
+            predicted = [t.classify(float(v)) for v in scores]
+            thresholds = {
+                "policy": "calibration set",
+                "reason": reason,
+                "pairs": len(tuning_set),
+                **_thresholds_dict(t),
+            }
+        key = (s.name, s.version)
+        if key not in probes:
+            probes[key] = jd_probe(s, pairs, scores, assignments, show_progress=show_progress)
+        entries.append(
+            {
+                "label": (label or s.name) if role == "under test" else s.name,
+                "role": role,
+                "name": s.name,
+                "version": s.version,
+                "thresholds": thresholds,
+                "metrics": classification_report(pairs.labels, predicted),
+                "score_distribution": score_distribution(scores, pairs.labels),
+                "scoring_seconds": seconds,
+                "pairs_per_s": len(pairs) / seconds if seconds > 0 else None,
+                "jd_probe": probes[key],
+            }
+        )
+    return {
+        "data": pairs.source,
+        "pairs": len(pairs),
+        "jds": len(set(groups)),
+        "dropped_empty": pairs.dropped_empty,
+        "label_counts": {cls.value: sum(1 for x in pairs.labels if x is cls) for cls in CLASSES},
+        "threshold_policy": {"baselines": policy, "reason": reason, "retune": retune},
+        "seed": seed,
+        "scorers": entries,
+        "seconds": time.perf_counter() - run_start,
+    }
+
+
+def _threshold_policy(pairs: PairSet, calibration: PairSet | None) -> tuple[str, str, PairSet | None]:
+    """('calibration set' | 'cross-validation', why, the pairs to tune on or None)."""
+    if calibration is None:
+        return "cross-validation", "no calibration set available", None
+    if calibration.content_key == pairs.content_key:
+        return "cross-validation", f"the evaluated file is the calibration set, {calibration.source}", None
+    shared = set(pairs.jd_texts) & set(calibration.jd_texts)
+    tuning = calibration.without_jds(shared) if shared else calibration
+    if len(tuning) == 0:
+        return "cross-validation", f"every JD of {calibration.source} is in the evaluated file", None
+    reason = f"tuned on {calibration.source}"
+    if shared:
+        reason += f" without the {len(shared)} JD(s) it shares with the evaluated file"
+        logger.warning("left %d JD(s) shared with the evaluated file out of threshold tuning", len(shared))
+    return "calibration set", reason, tuning
+
+
+def run_evaluation(
+    data: Path,
+    *,
+    scorer_name: str | None = None,
+    calibration: Path | None = None,
+    retune: bool = False,
+    seed: int = 0,
+    show_progress: bool = False,
+) -> dict:
+    """Load the scorer under test (``RECRUIT_SCORER`` or ``scorer_name``) and the baselines, evaluate."""
+    from core.config import get_settings
+    from core.scoring import load_scorer
+    from models.baselines import TfidfCosineScorer, baseline_scorers
+    from models.encoder import TextEncoder, load_encoder
+
+    settings = get_settings()
+    if scorer_name:
+        settings = settings.model_copy(update={"scorer": scorer_name})
+    pairs = load_pairs(data)
+    cal = None
+    if calibration is not None:
+        if calibration.is_file():
+            cal = load_pairs(calibration)
+        else:
+            logger.warning("no calibration set at %s; baselines use cross-validation", calibration)
+    scorer = load_scorer(settings)
+    # Reuse the scorer's encoder when it has one: the same weights, loaded once.
+    encoder = getattr(scorer, "encoder", None)
+    if not isinstance(encoder, TextEncoder):
+        encoder = load_encoder(settings.encoder, device=settings.device, batch_size=settings.batch_size)
+    baselines = baseline_scorers(encoder, chunk_tokens=settings.chunk_tokens, overlap=settings.chunk_overlap)
+    # TF-IDF's IDF from one JD's 15 CVs is noise (macro F1 0.52 vs 0.60 on fit_labels): fit it once on
+    # every CV of the run — labels unused — so evaluated and calibration scores share one scale.
+    corpus = pairs.data["resume_text"].tolist()
+    if cal is not None:
+        corpus += cal.data["resume_text"].tolist()
+    for baseline in baselines:
+        if isinstance(baseline, TfidfCosineScorer):
+            baseline.fit(list(dict.fromkeys(corpus)))
+    report = evaluate_pairs(
+        pairs,
+        scorer,
+        baselines,
+        calibration=cal,
+        retune=retune,
+        seed=seed,
+        label=settings.scorer,
+        show_progress=show_progress,
+    )
+    report["data_path"] = str(data)
+    report["calibration_path"] = str(calibration) if cal is not None else None
+    report["device"] = str(getattr(encoder, "device", "cpu"))
+    return report
+
+
+# --- output -------------------------------------------------------------------------------------
+
+
+def _threshold_summary(t: dict) -> str:
+    if t["policy"] == "cross-validation":
+        return f"{len(t['folds'])}-fold CV"
+    prefix = "shipped" if t["policy"] == "shipped" else "calib."
+    return f"{prefix} {t['potential']:.2f}/{t['good']:.2f}"
+
+
+def format_report(report: dict) -> str:
+    """The human-readable report: one summary row per scorer, then each scorer's details."""
+    counts = " · ".join(f"{k} {v}" for k, v in report["label_counts"].items())
+    policy = report["threshold_policy"]
+    lines = [
+        f"Evaluated {report['pairs']} pairs from {report['data']} ({report['jds']} JDs; "
+        f"{report['dropped_empty']} pair(s) with an empty CV dropped) — {counts}",
+        f"Thresholds: baselines{' and the scorer under test (--retune)' if policy['retune'] else ''} by "
+        f"{policy['baselines']} ({policy['reason']})"
+        + ("" if policy["retune"] else "; the scorer under test keeps its shipped thresholds"),
+        "",
+        f"{'scorer':<44} {'thresholds':<20} {'acc':>6} {'wF1':>6} {'macroF1':>7} {'Good R':>6} "
+        f"{'probe %':>7} {'pairs/s':>8}",
+    ]
+    for e in report["scorers"]:
+        m = e["metrics"]
+        probe = e["jd_probe"]
+        name = ("* " if e["role"] == "under test" else "  ") + e["label"]
+        probe_text = f"{100 * probe['share']:.1f}" if probe else "n/a"
+        speed_text = f"{e['pairs_per_s']:.1f}" if e["pairs_per_s"] else "n/a"
+        good_recall = m["per_class"][FitClass.GOOD_FIT.value]["recall"]
+        lines.append(
+            f"{name:<44} {_threshold_summary(e['thresholds']):<20} {m['accuracy']:>6.3f} "
+            f"{m['weighted_f1']:>6.3f} {m['macro_f1']:>7.3f} {good_recall:>6.3f} {probe_text:>7} "
+            f"{speed_text:>8}"
+        )
+    lines.append(
+        "(* = scorer under test; probe % = Good Fit CVs scoring higher on their own JD than on a random "
+        f"other JD, target ≥ {100 * PROBE_TARGET:.0f}%)"
+    )
+    for e in report["scorers"]:
+        lines += ["", f"── {e['label']} [{e['role']}] {e['name']} {e['version']}"]
+        t = e["thresholds"]
+        if t["policy"] == "cross-validation":
+            folds = "; ".join(f"{f['potential']:.2f}/{f['good']:.2f}" for f in t["folds"])
+            lines.append(f"thresholds (Potential/Good) per CV fold: {folds}")
+        else:
+            lines.append(
+                f"thresholds: Potential Fit ≥ {t['potential']:.2f}, Good Fit ≥ {t['good']:.2f} "
+                f"({t['source']})"
+            )
+        if "warning" in t:
+            lines.append(f"WARNING: {t['warning']}")
+        lines.append(
+            f"{'class':<14} {'prec':>6} {'recall':>6} {'F1':>6} {'n':>5}"
+            "   score mean ± sd   [q25 · median · q75]"
+        )
+        for cls in CLASSES:
+            pc = e["metrics"]["per_class"][cls.value]
+            d = e["score_distribution"][cls.value]
+            dist = "—"
+            if d["n"]:
+                quartiles = f"[{d['q25']:.2f} · {d['median']:.2f} · {d['q75']:.2f}]"
+                dist = f"{d['mean']:6.2f} ± {d['std']:5.2f}   {quartiles}"
+            lines.append(
+                f"{cls.value:<14} {pc['precision']:>6.3f} {pc['recall']:>6.3f} {pc['f1']:>6.3f} "
+                f"{pc['support']:>5}   {dist}"
+            )
+        lines.append("confusion (rows true, columns predicted: No / Potential / Good)")
+        for cls, row in zip(CLASSES, e["metrics"]["confusion_matrix"], strict=True):
+            lines.append(f"  {cls.value:<14}" + "".join(f"{v:>7}" for v in row))
+        probe = e["jd_probe"]
+        if probe:
+            lines.append(
+                f"JD probe: own JD higher for {probe['own_higher']} of {probe['pairs']} Good Fit CVs "
+                f"({100 * probe['share']:.1f}%, target ≥ {100 * probe['target']:.0f}%; "
+                f"{probe['ties']} tie(s))"
+            )
+        else:
+            lines.append("JD probe: n/a (no Good Fit pair, or a single JD in the file)")
+        lines.append(f"scoring: {e['scoring_seconds']:.1f} s")
+    lines += ["", f"total run time {report['seconds']:.1f} s"]
+    return "\n".join(lines) + "\n"
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register ``evaluate`` on the ``python -m models`` command line."""
+    from core.config import get_settings
+
+    p = sub.add_parser(
+        "evaluate",
+        help="3-class metrics, score distributions, pairs/s and the JD probe on labelled pairs, "
+        "with baselines",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--data", type=Path, required=True, help="CSV with resume_text, job_description_text, label"
+    )
+    p.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    p.add_argument("--scorer", default=None, help="scorer under test (default: RECRUIT_SCORER)")
+    p.add_argument(
+        "--calibration",
+        type=Path,
+        default=get_settings().shared_data_dir / "fit_labels" / "fit_labels.csv",
+        help="labelled pairs to tune baseline thresholds on (default: fit_labels.csv)",
+    )
+    p.add_argument(
+        "--retune", action="store_true", help="tune the scorer under test's thresholds like the baselines'"
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed of the JD probe's random other JDs")
+
+
+def run_cli(args: argparse.Namespace) -> int:
+    """The ``evaluate`` subcommand."""
+    from core.errors import ModelUnavailable
+
+    if not args.data.is_file():
+        sys.stderr.write(f"error: no labelled pairs at {args.data}\n")
+        return 2
+    try:
+        report = run_evaluation(
+            args.data,
+            scorer_name=args.scorer,
+            calibration=args.calibration,
+            retune=args.retune,
+            seed=args.seed,
+            show_progress=not args.json and sys.stderr.isatty(),
+        )
+    except (ValueError, ModelUnavailable) as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    sys.stdout.write(json.dumps(report, indent=2) + "\n" if args.json else format_report(report))
+    return 0
