@@ -22,14 +22,40 @@ def main(argv: list[str] | None = None) -> int:
 
     evaluation.add_parser(sub)  # evaluate
     ranking_eval.add_parsers(sub)  # evaluate-ranking, make-ranking-set
-    build = sub.add_parser("build-data", help="build weakly labelled JD-CV training pairs (see models/DATA_CARD.md)")
+    build = sub.add_parser("build-data", help="build weakly labelled training pairs (models/DATA_CARD.md)")
     build.add_argument("--out", type=Path, required=True, help="folder for pairs.csv and stats.json")
-    build.add_argument("--data", type=Path, default=get_settings().shared_data_dir, help="the shared data folder")
+    build.add_argument("--data", type=Path, default=get_settings().shared_data_dir, help="shared data folder")
     build.add_argument("--seed", type=int, default=13)
     build.add_argument("--pairs", type=int, default=12_000, help="number of pairs to draw")
+    train = sub.add_parser("train", help="train the bi-encoder pair head on weak pairs (see models/trained/*/MODEL_CARD.md)")
+    train.add_argument("--pairs", type=Path, default=get_settings().data_dir / "weak_pairs" / "pairs.csv",
+                       help="pairs from build-data")
+    train.add_argument("--rubric", type=Path, default=get_settings().shared_data_dir / "fit_labels" / "fit_labels.csv",
+                       help="rubric-labelled pairs: class thresholds and cross-validated figures")
+    train.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "trained" / "bi-encoder-minilm")
+    train.add_argument("--epochs", type=int, default=6)
+    train.add_argument("--seed", type=int, default=13)
+    train.add_argument("--max-pairs", type=int, default=None, help="train on a seeded sample of the pairs")
+    train.add_argument("--no-crossval", action="store_true", help="skip the cross-validated rubric figures")
+    train.add_argument("--ablation", action="store_true", help="also cross-validate without each feature group")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
+    if args.command == "train":
+        import json
+
+        from models.train_run import run_training
+        from models.training import TrainConfig
+
+        if not args.pairs.is_file():
+            print(f"error: no training pairs at {args.pairs}; run `python -m models build-data --out "  # noqa: T201
+                  f"{args.pairs.parent}` first", file=sys.stderr)
+            return 2
+        report = run_training(pairs_csv=args.pairs, rubric_csv=args.rubric, out=args.out,
+                              config=TrainConfig(epochs=args.epochs, seed=args.seed), max_pairs=args.max_pairs,
+                              crossval=not args.no_crossval, ablation=args.ablation)
+        print(json.dumps({k: v for k, v in report.items() if k != "history"}, indent=2, default=str))  # noqa: T201
+        return 0
     if args.command == "evaluate":
         return evaluation.run_cli(args)
     if args.command in ranking_eval.COMMANDS:
