@@ -124,19 +124,15 @@ class ChunkAveragedCosineScorer:
             for c in chunks:
                 distinct.setdefault(c.token_ids, len(distinct))
         vectors = self.encoder.encode_ids(list(distinct), progress=progress)
+        cv_vectors = [vectors[[distinct[c.token_ids] for c in chunks]] for chunks in cv_chunks]
+        matrices = self.pair_matrices(job_text, jd_vectors, cv_texts, cv_vectors)
         results = []
-        for chunks in cv_chunks:
-            if chunks:
-                cv_vectors = vectors[[distinct[c.token_ids] for c in chunks]]
-                matrix = np.clip(jd_vectors @ cv_vectors.T, 0.0, 1.0)
-                score = float(matrix.mean() * 100.0)
-            else:
-                matrix = np.zeros((len(jd_chunks), 0), dtype=np.float32)
-                score = 0.0
+        for chunks, matrix in zip(cv_chunks, matrices, strict=True):
+            score = round(float(matrix.mean() * 100.0), 2) if matrix.size else 0.0
             results.append(
                 ScoreResult(
-                    score=round(score, 2),
-                    fit_class=self.thresholds.classify(round(score, 2)),
+                    score=score,
+                    fit_class=self.thresholds.classify(score),
                     pair_matrix=matrix.astype(np.float32),
                     jd_chunks=jd_chunks,
                     cv_chunks=chunks,
@@ -145,6 +141,12 @@ class ChunkAveragedCosineScorer:
                 )
             )
         return results
+
+    def pair_matrices(
+        self, job_text: str, jd_vectors: np.ndarray, cv_texts: Sequence[str], cv_vectors: Sequence[np.ndarray]
+    ) -> list[np.ndarray]:
+        """Pair scores in [0, 1] of every JD chunk × CV chunk, one matrix per CV (the part subclasses change)."""
+        return [np.clip(jd_vectors @ v.T, 0.0, 1.0) for v in cv_vectors]
 
 
 TRAINED_SCORERS = {"bi-encoder": MODELS_DIR / "trained" / "bi-encoder-minilm"}

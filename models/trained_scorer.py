@@ -18,7 +18,7 @@ import torch
 
 from core.errors import ModelUnavailable
 from core.fit import Thresholds
-from core.scoring import ChunkAveragedCosineScorer, ProgressCallback, ScoreResult
+from core.scoring import ChunkAveragedCosineScorer
 from models.encoder import TextEncoder
 from models.lexical import FEATURE_NAMES, IdfTable, LexicalFeaturizer, SkillsOf
 from models.pair_model import PairHead
@@ -65,29 +65,20 @@ class TrainedPairScorer(ChunkAveragedCosineScorer):
         self.name = config.name
         self.version = config.version
 
-    def score_batch(
-        self, job_text: str, cv_texts: Sequence[str], *, progress: ProgressCallback | None = None
-    ) -> list[ScoreResult]:
-        jd_chunks, jd_vectors = self._job_vectors(job_text)
-        cv_chunks = [tuple(self.chunk(text)) for text in cv_texts]
-        distinct: dict[tuple[int, ...], int] = {}
-        for chunks in cv_chunks:
-            for c in chunks:
-                distinct.setdefault(c.token_ids, len(distinct))
-        vectors = self.encoder.encode_ids(list(distinct), progress=progress)
-        lexical = self.featurizer.features(job_text, cv_texts)[:, self.mask] if len(cv_texts) else None
+    def pair_matrices(
+        self, job_text: str, jd_vectors: np.ndarray, cv_texts: Sequence[str], cv_vectors: Sequence[np.ndarray]
+    ) -> list[np.ndarray]:
+        """The trained head's pair scores; every pair of a CV also sees that CV's lexical features."""
+        if not cv_texts:
+            return []
+        lexical = self.featurizer.features(job_text, cv_texts)[:, self.mask]
         jd = torch.from_numpy(jd_vectors)
-        results = []
+        matrices = []
         with torch.inference_mode():
-            for row, chunks in enumerate(cv_chunks):
-                if chunks:
-                    cv = torch.from_numpy(vectors[[distinct[c.token_ids] for c in chunks]])
-                    extra = torch.from_numpy(lexical[row : row + 1]) if self.head.config.extra_features else None
-                    matrix = self.head.document_scores(jd, cv, extra).numpy()
-                    score = round(float(matrix.mean() * 100.0), 2)
-                else:
-                    matrix, score = np.zeros((len(jd_chunks), 0), dtype=np.float32), 0.0
-                results.append(ScoreResult(score=score, fit_class=self.thresholds.classify(score),
-                                           pair_matrix=matrix.astype(np.float32), jd_chunks=jd_chunks,
-                                           cv_chunks=chunks, model_name=self.name, model_version=self.version))
-        return results
+            for row, vectors in enumerate(cv_vectors):
+                if len(vectors) == 0:
+                    matrices.append(np.zeros((len(jd_vectors), 0), dtype=np.float32))
+                    continue
+                extra = torch.from_numpy(lexical[row : row + 1]) if self.head.config.extra_features else None
+                matrices.append(self.head.document_scores(jd, torch.from_numpy(vectors), extra).numpy())
+        return matrices

@@ -6,18 +6,7 @@ import pytest
 from core.scoring import ChunkAveragedCosineScorer
 from models.baselines import FirstChunkCosineScorer, TfidfCosineScorer, baseline_scorers
 
-JD = (
-    "Senior Python developer. You will build data pipelines in Python and SQL, deploy services on AWS "
-    "with Docker and Kubernetes, and write tests. Requirements: 5 years of Python, PostgreSQL, REST APIs."
-)
-MATCHING_CV = (
-    "Python developer with 6 years of experience building REST APIs and data pipelines in Python and SQL. "
-    "Deployed services with Docker and Kubernetes on AWS. PostgreSQL, pytest, CI/CD."
-)
-UNRELATED_CV = (
-    "Pastry chef with ten years in hotel kitchens. Croissants, laminated doughs, chocolate tempering, "
-    "menu costing and food safety. Led a brigade of six cooks."
-)
+from tests.samples import JD, MATCHING_CV, UNRELATED_CV
 
 
 def test_tfidf_ranks_a_matching_cv_above_an_unrelated_one() -> None:
