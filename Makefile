@@ -34,6 +34,7 @@ test: install-dev
 
 bench: install-dev
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/python bench/bench_pipeline.py
+	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/python bench/bench_rerank.py
 
 calibrate: install
 	HF_HUB_OFFLINE=1 $(BIN)/python -m models calibrate

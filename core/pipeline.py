@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from core.config import ParseLimits
 from core.documents import Document, ParseFailure, UploadedFile, expand_uploads, parse_document
 from core.errors import InvalidInput, ParseError
-from core.scoring import Scorer
+from core.scoring import Scorer, vectors_from_bytes, vectors_to_bytes
 from core.skills import SkillExtractor, compare_skills
 from db import repository as repo
 from db.session import session_scope
@@ -108,6 +108,7 @@ class _Item:
     document: Document | None = None  # parsed now
     stored_text: str | None = None  # known file: its stored text, not parsed again
     stored_skills: list[str] | None = None
+    stored_vectors: object | None = None  # known file: its chunk vectors under this scorer's encoder
 
 
 def rank_uploads(
@@ -181,13 +182,19 @@ def _rank_group(
         seen_in_batch.add(digest)
         items.append(_Item(upload, digest))
 
+    encoder_key = getattr(scorer, "encoder_key", None)
     with session_scope(engine) as session:
         known = repo.documents_by_hash(session, hashes=[i.digest for i in items])
+        stored_vectors = repo.load_chunk_vectors(session, encoder_key=encoder_key,
+                                                 document_ids=[d.id for d in known.values()]) if encoder_key else {}
         for item in items:
             if item.digest in known:
                 doc = known[item.digest]
                 item.stored_text = doc.text
                 item.stored_skills = list(dict.fromkeys(hit.skill for hit in doc.skill_hits))
+                if doc.id in stored_vectors:
+                    v = stored_vectors[doc.id]
+                    item.stored_vectors = vectors_from_bytes(v.data, v.chunks, v.dim)
 
     started = time.perf_counter()
     parsed: list[_Item] = []
@@ -208,9 +215,12 @@ def _rank_group(
 
     started = time.perf_counter()
     texts = [i.document.text if i.document is not None else i.stored_text or "" for i in parsed]
-    results = scorer.score_batch(
-        job_text, texts, progress=lambda done, all_: report(0.45 + 0.5 * done / max(all_, 1), "scoring")
-    )
+    on_progress = lambda done, all_: report(0.45 + 0.5 * done / max(all_, 1), "scoring")  # noqa: E731
+    if encoder_key:  # a stored CV is never encoded twice
+        results = scorer.score_batch(job_text, texts, progress=on_progress,  # type: ignore[call-arg]
+                                     known_vectors=[i.stored_vectors for i in parsed])
+    else:
+        results = scorer.score_batch(job_text, texts, progress=on_progress)
     outcome.score_seconds += time.perf_counter() - started
     outcome.pairs_scored += sum(int(r.pair_matrix.size) for r in results)
 
@@ -237,6 +247,10 @@ def _rank_group(
                 cv_skills = item.stored_skills or []
                 stored = repo.documents_by_hash(session, hashes=[item.digest])[item.digest]
                 created = False
+            if encoder_key and item.stored_vectors is None and result.cv_vectors is not None:
+                repo.save_chunk_vectors(session, document_id=stored.id, encoder_key=encoder_key,
+                                        chunks=int(result.cv_vectors.shape[0]), dim=int(result.cv_vectors.shape[1]),
+                                        data=vectors_to_bytes(result.cv_vectors))
             match = compare_skills(job_skills, cv_skills)
             repo.upsert_score(
                 session,
@@ -265,3 +279,52 @@ def _rank_group(
                 )
             )
     report(1.0, "saved")
+
+
+@dataclass(frozen=True)
+class PoolRerank:
+    job_id: int
+    documents: int
+    encoded: int  # documents that had no stored vectors yet
+    seconds: float
+
+
+def rerank_pool(engine: Engine, *, job_id: int, scorer: Scorer, extractor: SkillExtractor,
+                progress: BatchProgress | None = None, group_size: int = 512) -> PoolRerank:
+    """Score every stored CV against a job: stored chunk vectors are reused, never re-encoded."""
+    report = progress or (lambda _fraction, _message: None)
+    started = time.perf_counter()
+    encoder_key = getattr(scorer, "encoder_key", None)
+    with session_scope(engine) as session:
+        job = repo.get_job(session, job_id=job_id)
+        if job is None:
+            raise InvalidInput(f"there is no job #{job_id}; create the job first")
+        job_text, job_skills = job.description, list(job.skills)
+        ids = repo.all_document_ids(session)
+    encoded = 0
+    for begin in range(0, len(ids), group_size):
+        group = ids[begin : begin + group_size]
+        with session_scope(engine) as session:
+            docs = [repo.get_document(session, document_id=i) for i in group]
+            stored = repo.load_chunk_vectors(session, encoder_key=encoder_key, document_ids=group) if encoder_key else {}
+            texts = [d.text for d in docs if d is not None]
+            known = [vectors_from_bytes(stored[d.id].data, stored[d.id].chunks, stored[d.id].dim) if d.id in stored
+                     else None for d in docs if d is not None]
+            if encoder_key:
+                results = scorer.score_batch(job_text, texts, known_vectors=known)  # type: ignore[call-arg]
+            else:
+                results = scorer.score_batch(job_text, texts)
+            for doc, vectors, result in zip([d for d in docs if d is not None], known, results, strict=True):
+                if encoder_key and vectors is None and result.cv_vectors is not None:
+                    encoded += 1
+                    repo.save_chunk_vectors(session, document_id=doc.id, encoder_key=encoder_key,
+                                            chunks=int(result.cv_vectors.shape[0]), dim=int(result.cv_vectors.shape[1]),
+                                            data=vectors_to_bytes(result.cv_vectors))
+                match = compare_skills(job_skills, list(dict.fromkeys(h.skill for h in doc.skill_hits)))
+                repo.upsert_score(session, job_id=job_id, document_id=doc.id, batch_id=None,
+                                  model_name=result.model_name, model_version=result.model_version, score=result.score,
+                                  fit_class=str(result.fit_class),
+                                  pair_matrix=[[round(float(v), 4) for v in row] for row in result.pair_matrix],
+                                  matched_skills=match.matched, missing_skills=match.missing)
+        report(min((begin + len(group)) / max(len(ids), 1), 1.0), "re-ranking the stored pool")
+    return PoolRerank(job_id, len(ids), encoded, time.perf_counter() - started)

@@ -43,6 +43,7 @@ class ScoreResult:
     cv_chunks: tuple[Chunk, ...] = field(repr=False)
     model_name: str
     model_version: str
+    cv_vectors: np.ndarray | None = field(default=None, repr=False)  # (CV chunks × dim), to store
 
     def best_pairs(self, top: int = 3) -> list[tuple[int, int, float]]:
         """The (JD chunk, CV chunk, score) pairs that matched best: the 'why' of the score."""
@@ -51,6 +52,15 @@ class ScoreResult:
         flat = np.argsort(self.pair_matrix, axis=None)[::-1][:top]
         rows, cols = np.unravel_index(flat, self.pair_matrix.shape)
         return [(int(r), int(c), float(self.pair_matrix[r, c])) for r, c in zip(rows, cols, strict=True)]
+
+
+def vectors_to_bytes(vectors: np.ndarray) -> bytes:
+    """Chunk vectors as compact float16 bytes for the database (half the size, same ranking)."""
+    return np.ascontiguousarray(vectors, dtype=np.float16).tobytes()
+
+
+def vectors_from_bytes(data: bytes, chunks: int, dim: int) -> np.ndarray:
+    return np.frombuffer(data, dtype=np.float16).reshape(chunks, dim).astype(np.float32)
 
 
 class Scorer(Protocol):
@@ -90,6 +100,8 @@ class ChunkAveragedCosineScorer:
         self.overlap = overlap
         self.name = f"chunk-avg-cosine:{encoder.name}"
         self.version = f"{encoder.version}+t{self.chunk_tokens}o{overlap}"
+        # Vectors depend on the encoder and the chunking only: any scorer on top shares them.
+        self.encoder_key = f"{encoder.name}@{encoder.version}+t{self.chunk_tokens}o{overlap}"
         self._jd_cache: OrderedDict[str, tuple[tuple[Chunk, ...], np.ndarray]] = OrderedDict()
         self._jd_cache_size = jd_cache_size
         self._lock = threading.Lock()
@@ -114,20 +126,32 @@ class ChunkAveragedCosineScorer:
         return chunks, vectors
 
     def score_batch(
-        self, job_text: str, cv_texts: Sequence[str], *, progress: ProgressCallback | None = None
+        self,
+        job_text: str,
+        cv_texts: Sequence[str],
+        *,
+        progress: ProgressCallback | None = None,
+        known_vectors: Sequence[np.ndarray | None] | None = None,
     ) -> list[ScoreResult]:
+        """Score CVs against a JD; ``known_vectors[i]``, when given, are CV i's stored chunk vectors."""
         jd_chunks, jd_vectors = self._job_vectors(job_text)
         cv_chunks = [tuple(self.chunk(text)) for text in cv_texts]
-        # Identical chunks (the same CV twice, shared boilerplate) are encoded once.
+        known = list(known_vectors) if known_vectors is not None else [None] * len(cv_texts)
+        # Identical chunks (the same CV twice, shared boilerplate) are encoded once; stored CVs not at all.
         distinct: dict[tuple[int, ...], int] = {}
-        for chunks in cv_chunks:
-            for c in chunks:
-                distinct.setdefault(c.token_ids, len(distinct))
+        for chunks, stored in zip(cv_chunks, known, strict=True):
+            if stored is None or len(stored) != len(chunks):
+                for c in chunks:
+                    distinct.setdefault(c.token_ids, len(distinct))
         vectors = self.encoder.encode_ids(list(distinct), progress=progress)
-        cv_vectors = [vectors[[distinct[c.token_ids] for c in chunks]] for chunks in cv_chunks]
+        cv_vectors = [
+            stored.astype(np.float32) if stored is not None and len(stored) == len(chunks)
+            else vectors[[distinct[c.token_ids] for c in chunks]]
+            for chunks, stored in zip(cv_chunks, known, strict=True)
+        ]
         matrices = self.pair_matrices(job_text, jd_vectors, cv_texts, cv_vectors)
         results = []
-        for chunks, matrix in zip(cv_chunks, matrices, strict=True):
+        for chunks, matrix, cv_vecs in zip(cv_chunks, matrices, cv_vectors, strict=True):
             score = round(float(matrix.mean() * 100.0), 2) if matrix.size else 0.0
             results.append(
                 ScoreResult(
@@ -138,6 +162,7 @@ class ChunkAveragedCosineScorer:
                     cv_chunks=chunks,
                     model_name=self.name,
                     model_version=self.version,
+                    cv_vectors=cv_vecs,
                 )
             )
         return results

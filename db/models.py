@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, LargeBinary, MetaData, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -145,3 +145,18 @@ class Score(Base):
 
     job: Mapped[Job] = relationship(back_populates="scores")
     document: Mapped[Document] = relationship()
+
+
+class ChunkVectors(Base):
+    """A document's chunk vectors under one encoder, so a stored CV is never encoded twice."""
+
+    __tablename__ = "chunk_vectors"
+    __table_args__ = (UniqueConstraint("document_id", "encoder_key", name="uq_chunk_vectors_document_encoder"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    encoder_key: Mapped[str] = mapped_column(String(200), index=True)
+    chunks: Mapped[int] = mapped_column(Integer)
+    dim: Mapped[int] = mapped_column(Integer)
+    vectors: Mapped[bytes] = mapped_column(LargeBinary)  # float16, row-major (chunks × dim)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import Batch, Candidate, Document, Job, Score, SkillHit, UploadFailure, utcnow
+from db.models import Batch, Candidate, ChunkVectors, Document, Job, Score, SkillHit, UploadFailure, utcnow
 
 
 @dataclass(frozen=True)
@@ -242,3 +242,40 @@ def ranking(session: Session, *, job_id: int, model_name: str | None = None, mod
         )
         for i, (score, document, candidate) in enumerate(rows, start=1)
     ]
+
+
+# --- chunk vectors ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredVectors:
+    """Raw chunk vectors of one document (float16 bytes; ``core`` turns them into arrays)."""
+
+    document_id: int
+    chunks: int
+    dim: int
+    data: bytes
+
+
+def save_chunk_vectors(session: Session, *, document_id: int, encoder_key: str, chunks: int, dim: int,
+                       data: bytes) -> None:
+    """Keep a document's chunk vectors for an encoder (replacing older ones for the same key)."""
+    row = session.scalars(select(ChunkVectors).where(ChunkVectors.document_id == document_id,
+                                                     ChunkVectors.encoder_key == encoder_key)).first()
+    if row is None:
+        row = ChunkVectors(document_id=document_id, encoder_key=encoder_key)
+        session.add(row)
+    row.chunks, row.dim, row.vectors = chunks, dim, data
+    session.flush()
+
+
+def load_chunk_vectors(session: Session, *, encoder_key: str, document_ids: Iterable[int] | None = None
+                       ) -> dict[int, StoredVectors]:
+    query = select(ChunkVectors).where(ChunkVectors.encoder_key == encoder_key)
+    if document_ids is not None:
+        query = query.where(ChunkVectors.document_id.in_(list(document_ids)))
+    return {r.document_id: StoredVectors(r.document_id, r.chunks, r.dim, r.vectors) for r in session.scalars(query)}
+
+
+def all_document_ids(session: Session) -> list[int]:
+    return list(session.scalars(select(Document.id).order_by(Document.id)))

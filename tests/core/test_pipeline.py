@@ -91,3 +91,27 @@ def test_job_stores_the_skills_it_asks_for(engine, job_id: int) -> None:
 def test_names_and_titles_are_readable() -> None:
     assert candidate_name_from_filename("uploads/anna_smith-CV.pdf") == "anna smith CV"
     assert job_title_from_text("\n\n## Data Engineer\nWe...") == "Data Engineer"
+
+
+def test_stored_cvs_are_never_encoded_twice_and_a_new_job_reranks_the_pool(
+        engine, scorer, skill_extractor, job_id: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.pipeline import rerank_pool
+
+    first = rank_uploads(engine, job_id=job_id, uploads=_uploads(), scorer=scorer, extractor=skill_extractor)
+    encoded: list[int] = []
+    original = scorer.encoder.encode_ids
+    monkeypatch.setattr(scorer.encoder, "encode_ids",
+                        lambda chunks, progress=None: encoded.append(len(chunks)) or original(chunks, progress=progress))
+    again = rank_uploads(engine, job_id=job_id, uploads=_uploads(), scorer=scorer, extractor=skill_extractor)
+    assert sum(encoded) == 0, "the second upload reuses the stored chunk vectors"
+    assert {r.filename: r.score for r in again.ranked} == pytest.approx(
+        {r.filename: r.score for r in first.ranked}, abs=0.1)
+
+    chef_job = create_job(engine, description="Pastry Chef\nCroissants, chocolate, kitchen leadership.",
+                          extractor=skill_extractor)
+    outcome = rerank_pool(engine, job_id=chef_job, scorer=scorer, extractor=skill_extractor)
+    assert (outcome.documents, outcome.encoded) == (3, 0)
+    assert sum(encoded) <= 1, "only the new JD's chunk was encoded"
+    with session_scope(engine) as s:
+        ranking = repo.ranking(s, job_id=chef_job)
+    assert ranking[0].filename == "ben_chef.txt" and len(ranking) == 3
