@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from core.config import ParseLimits
 from core.documents import Document, ParseFailure, UploadedFile, expand_uploads, parse_document
 from core.errors import InvalidInput, ParseError
-from core.scoring import Scorer, vectors_from_bytes, vectors_to_bytes
-from core.skills import SkillExtractor, compare_skills
+from core.scoring import Scorer, ScoreResult, vectors_from_bytes, vectors_to_bytes
+from core.skills import SkillExtractor, SkillMatch, compare_skills
 from db import repository as repo
 from db.session import session_scope
 
@@ -161,6 +162,39 @@ def rank_uploads(
     return outcome
 
 
+def _store_result(
+    session: Session,
+    *,
+    job_id: int,
+    batch_id: int | None,
+    document_id: int,
+    result: ScoreResult,
+    encoder_key: str | None,
+    job_skills: list[str],
+    cv_skills: list[str],
+) -> SkillMatch:
+    """Upsert a CV's score for a job; keep its chunk vectors when ``encoder_key`` is given."""
+    if encoder_key and result.cv_vectors is not None:
+        repo.save_chunk_vectors(session, document_id=document_id, encoder_key=encoder_key,
+                                chunks=int(result.cv_vectors.shape[0]), dim=int(result.cv_vectors.shape[1]),
+                                data=vectors_to_bytes(result.cv_vectors))
+    match = compare_skills(job_skills, cv_skills)
+    repo.upsert_score(
+        session,
+        job_id=job_id,
+        document_id=document_id,
+        batch_id=batch_id,
+        model_name=result.model_name,
+        model_version=result.model_version,
+        score=result.score,
+        fit_class=str(result.fit_class),
+        pair_matrix=[[round(float(v), 4) for v in row] for row in result.pair_matrix],
+        matched_skills=match.matched,
+        missing_skills=match.missing,
+    )
+    return match
+
+
 def _rank_group(
     engine: Engine,
     outcome: BatchOutcome,
@@ -247,24 +281,9 @@ def _rank_group(
                 cv_skills = item.stored_skills or []
                 stored = repo.documents_by_hash(session, hashes=[item.digest])[item.digest]
                 created = False
-            if encoder_key and item.stored_vectors is None and result.cv_vectors is not None:
-                repo.save_chunk_vectors(session, document_id=stored.id, encoder_key=encoder_key,
-                                        chunks=int(result.cv_vectors.shape[0]), dim=int(result.cv_vectors.shape[1]),
-                                        data=vectors_to_bytes(result.cv_vectors))
-            match = compare_skills(job_skills, cv_skills)
-            repo.upsert_score(
-                session,
-                job_id=outcome.job_id,
-                document_id=stored.id,
-                batch_id=outcome.batch_id,
-                model_name=result.model_name,
-                model_version=result.model_version,
-                score=result.score,
-                fit_class=str(result.fit_class),
-                pair_matrix=[[round(float(v), 4) for v in row] for row in result.pair_matrix],
-                matched_skills=match.matched,
-                missing_skills=match.missing,
-            )
+            match = _store_result(session, job_id=outcome.job_id, batch_id=outcome.batch_id, document_id=stored.id,
+                                  result=result, encoder_key=encoder_key if item.stored_vectors is None else None,
+                                  job_skills=job_skills, cv_skills=cv_skills)
             outcome.ranked.append(
                 RankedFile(
                     filename=item.upload.filename,
@@ -315,16 +334,9 @@ def rerank_pool(engine: Engine, *, job_id: int, scorer: Scorer, extractor: Skill
             else:
                 results = scorer.score_batch(job_text, texts)
             for doc, vectors, result in zip([d for d in docs if d is not None], known, results, strict=True):
-                if encoder_key and vectors is None and result.cv_vectors is not None:
-                    encoded += 1
-                    repo.save_chunk_vectors(session, document_id=doc.id, encoder_key=encoder_key,
-                                            chunks=int(result.cv_vectors.shape[0]), dim=int(result.cv_vectors.shape[1]),
-                                            data=vectors_to_bytes(result.cv_vectors))
-                match = compare_skills(job_skills, list(dict.fromkeys(h.skill for h in doc.skill_hits)))
-                repo.upsert_score(session, job_id=job_id, document_id=doc.id, batch_id=None,
-                                  model_name=result.model_name, model_version=result.model_version, score=result.score,
-                                  fit_class=str(result.fit_class),
-                                  pair_matrix=[[round(float(v), 4) for v in row] for row in result.pair_matrix],
-                                  matched_skills=match.matched, missing_skills=match.missing)
+                encoded += int(bool(encoder_key) and vectors is None)
+                _store_result(session, job_id=job_id, batch_id=None, document_id=doc.id, result=result,
+                              encoder_key=encoder_key if vectors is None else None, job_skills=job_skills,
+                              cv_skills=list(dict.fromkeys(h.skill for h in doc.skill_hits)))
         report(min((begin + len(group)) / max(len(ids), 1), 1.0), "re-ranking the stored pool")
     return PoolRerank(job_id, len(ids), encoded, time.perf_counter() - started)
