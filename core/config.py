@@ -46,6 +46,7 @@ class Settings(BaseSettings):
         default="bundled:all-MiniLM-L6-v2",
         description="'bundled:all-MiniLM-L6-v2', a local folder, or a Hugging Face hub id",
     )
+    pooling: str = Field(default="auto", description="auto | mean | cls | last (last token, for decoder LMs)")
     chunk_tokens: int = Field(default=256, ge=16, le=8192, description="tokens per chunk, special tokens included")
     chunk_overlap: int = Field(default=32, ge=0, description="tokens shared by consecutive chunks")
     batch_size: int = Field(default=32, gt=0, description="chunks per forward pass")

@@ -193,7 +193,8 @@ def load_scorer(settings: Settings) -> Scorer:
     if settings.scorer not in SCORERS and folder is None:
         raise ModelUnavailable(f"unknown scorer {settings.scorer!r}; available: {', '.join(SCORERS)} or a folder "
                                "of trained artifacts")
-    encoder = load_encoder(settings.encoder, device=settings.device, batch_size=settings.batch_size)
+    encoder = load_encoder(settings.encoder, device=settings.device, batch_size=settings.batch_size,
+                           pooling=settings.pooling)
     if folder is not None:
         if not (folder / "config.json").is_file():
             raise ModelUnavailable(f"no trained scorer at {folder}: train one with `python -m models train`")

