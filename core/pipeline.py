@@ -142,6 +142,7 @@ def rank_uploads(
         else:
             files.append(item)
     total = max(len(files), 1)
+    refused_on_expansion = len(outcome.failures)  # ZIP members refused before parsing: files too
     seen_in_batch: set[str] = set()
     status = "failed"
     try:
@@ -155,7 +156,7 @@ def rank_uploads(
             for failure in outcome.failures:
                 repo.add_failure(session, batch_id=outcome.batch_id, filename=failure.filename, reason=failure.reason)
             repo.finish_batch(
-                session, batch_id=outcome.batch_id, files_received=len(files) + len(outcome.failures),
+                session, batch_id=outcome.batch_id, files_received=len(files) + refused_on_expansion,
                 ranked=len(outcome.ranked), failed=len(outcome.failures), duplicates=outcome.duplicates, status=status,
             )
     report(1.0, f"ranked {len(outcome.ranked)} CVs, {len(outcome.failures)} could not be read")

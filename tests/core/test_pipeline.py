@@ -41,7 +41,7 @@ def test_a_batch_is_ranked_stored_and_reloads(engine, scorer, skill_extractor, j
         rows = repo.ranking(s, job_id=job_id)
         assert [r.filename for r in rows] == [r.filename for r in outcome.ranked_by_score()]
         (batch,) = repo.list_batches(s, job_id=job_id)
-        assert (batch.ranked, batch.failed, batch.status) == (3, 1, "done")
+        assert (batch.files_received, batch.ranked, batch.failed, batch.status) == (4, 3, 1, "done")
         assert "damaged" in repo.list_failures(s, batch_id=batch.id)[0].reason.lower() or repo.list_failures(
             s, batch_id=batch.id)[0].reason
 
@@ -115,3 +115,12 @@ def test_stored_cvs_are_never_encoded_twice_and_a_new_job_reranks_the_pool(
     with session_scope(engine) as s:
         ranking = repo.ranking(s, job_id=chef_job)
     assert ranking[0].filename == "ben_chef.txt" and len(ranking) == 3
+
+
+def test_batch_counts_zip_members_refused_before_parsing(engine, scorer, skill_extractor, job_id: int) -> None:
+    archive = make_zip({"a.txt": CVS["anna_python.txt"], "../evil.txt": b"x"})
+    rank_uploads(engine, job_id=job_id, uploads=[UploadedFile("b.zip", archive), UploadedFile("bad.pdf", b"%PDF-1.4")],
+                 scorer=scorer, extractor=skill_extractor)
+    with session_scope(engine) as s:
+        (batch,) = repo.list_batches(s, job_id=job_id)
+        assert (batch.files_received, batch.ranked, batch.failed) == (3, 1, 2)
