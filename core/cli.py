@@ -127,10 +127,14 @@ def cmd_rank(args: argparse.Namespace) -> int:
     else:
         _print_table(outcome, failures)
         n = len(outcome.ranked)
+        new = n - outcome.duplicates
         if n:
+            parsed = (f"parsed {new} new CV(s) in {outcome.parse_seconds:.1f}s "
+                      f"({new / outcome.parse_seconds:.1f} CVs/s)" if new and outcome.parse_seconds > 0
+                      else "nothing new to parse")
             sys.stderr.write(
-                f"parsed in {outcome.parse_seconds:.1f}s ({n / max(outcome.parse_seconds, 1e-9):.1f} CVs/s), "
-                f"scored {outcome.pairs_scored} chunk pairs in {outcome.score_seconds:.1f}s "
+                f"{parsed}, {outcome.duplicates} already stored (text and vectors reused); scored "
+                f"{outcome.pairs_scored} chunk pairs in {outcome.score_seconds:.1f}s "
                 f"({n / max(outcome.score_seconds, 1e-9):.1f} CVs/s)\n")
     return 0 if outcome.ranked else 1
 

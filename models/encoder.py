@@ -210,6 +210,9 @@ def load_encoder(spec: str, *, device: str = "auto", batch_size: int = 64, pooli
             unreachable.
     """
     from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # the "Loading weights" bar is noise in CLI and test output
 
     source, is_local = resolve_model_source(spec)
     torch_device = resolve_device(device)
