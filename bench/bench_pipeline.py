@@ -25,6 +25,7 @@ import numpy as np  # noqa: E402
 from core.config import get_settings  # noqa: E402
 from core.documents import parse_document  # noqa: E402
 from core.scoring import load_scorer  # noqa: E402
+from models.baselines import FirstChunkCosineScorer, TfidfCosineScorer  # noqa: E402
 
 JD = (
     "Staff Accountant. We are looking for an accountant to prepare journal entries, reconcile bank "
@@ -68,6 +69,7 @@ def main() -> None:
     parser.add_argument("--cvs", type=Path, default=get_settings().shared_data_dir / "resumes_by_category" / "livecareer_pdfs")
     parser.add_argument("--n", type=int, default=60, help="CVs to use")
     parser.add_argument("--naive", type=int, default=8, help="CVs for the (slow) naive baseline")
+    parser.add_argument("--trained", type=Path, default=None, help="a folder of trained artifacts to time too")
     args = parser.parse_args()
 
     files = sorted(args.cvs.rglob("*.pdf"))[:: max(1, len(list(args.cvs.rglob("*.pdf"))) // args.n)][: args.n]
@@ -99,6 +101,19 @@ def main() -> None:
     print(f"naive : {len(subset)} CVs, {naive_pairs} pairs in {naive_s:.2f}s = {naive_pairs / naive_s:.0f} pairs/s "
           f"(batch 1, fp32, no caching); max |score difference| vs batched = {max(abs(a - b) for a, b in zip(ours, slow)):.3f}")
     print(f"ratio : batched scorer is {(pairs / fast_s) / (naive_pairs / naive_s):.1f}× the naive pairs/s")
+    others = [("tfidf-cosine", TfidfCosineScorer()), ("first-chunk-cosine", FirstChunkCosineScorer(scorer.encoder))]
+    if args.trained is not None:
+        from core.skills import load_skill_extractor
+        from models.lexical import extractor_skills
+        from models.trained_scorer import TrainedPairScorer
+
+        others.append(("trained " + args.trained.name,
+                       TrainedPairScorer(scorer.encoder, args.trained, skills_of=extractor_skills(load_skill_extractor()))))
+    for label, other in others:
+        started = time.perf_counter()
+        other.score_batch(jd, texts)
+        seconds = time.perf_counter() - started
+        print(f"other : {label}: {len(texts)} CVs in {seconds:.2f}s = {len(texts) / seconds * 60:.0f} CVs/min")
     print(f"memory: peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB; "
           f"torch threads {__import__('torch').get_num_threads()}")
 
