@@ -23,9 +23,18 @@ class FitClass(StrEnum):
         return {FitClass.NO_FIT: 0.0, FitClass.POTENTIAL_FIT: 0.5, FitClass.GOOD_FIT: 1.0}[self]
 
     @classmethod
-    def parse(cls, label: str) -> FitClass:
-        """Accept 'Good Fit', 'good_fit', 'good' ... as written in label files."""
-        key = label.strip().lower().replace("_", " ").replace("-", " ")
+    def parse(cls, label: object) -> FitClass:
+        """Accept 'Good Fit', 'good_fit', 'good' ... or the regression targets 1 / 0.5 / 0."""
+        try:
+            number = float(str(label).strip())
+        except ValueError:
+            pass
+        else:
+            for member in cls:
+                if abs(number - member.target) < 1e-9:
+                    return member
+            raise ValueError(f"unknown numeric fit label {label!r}; expected 0, 0.5 or 1")
+        key = str(label).strip().lower().replace("_", " ").replace("-", " ")
         for member in cls:
             if key in {member.value.lower(), member.value.lower().split()[0]}:
                 return member

@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy import Engine
 
-from core.config import Settings, get_settings  # noqa: F401  (re-exported for pages)
+from core.config import Settings, get_settings
 from core.scoring import Scorer
 from core.skills import SkillExtractor
 

@@ -15,18 +15,11 @@ import numpy as np
 import pandas as pd
 
 from core.fit import FitClass, Thresholds, tune_thresholds
-from models.training import PreparedPairs, TrainConfig, document_scores, feature_mask, label_class, train_head
+from models.evaluation import group_folds
+from models.metrics import classification_report
+from models.training import PreparedPairs, TrainConfig, document_scores, feature_mask, train_head
 
 logger = logging.getLogger(__name__)
-
-
-def posting_folds(groups: list[str], k: int, seed: int = 13) -> np.ndarray:
-    """Fold number of every row, whole postings per fold."""
-    unique = sorted(set(groups))
-    rng = np.random.default_rng(seed)
-    rng.shuffle(unique)
-    fold_of = {g: i % k for i, g in enumerate(unique)}
-    return np.array([fold_of[g] for g in groups])
 
 
 def concat(a: PreparedPairs, b: PreparedPairs) -> PreparedPairs:
@@ -52,12 +45,12 @@ class CrossValResult:
 
 
 def cross_validate(rubric: PreparedPairs, config: TrainConfig, *, dim: int, weak: PreparedPairs | None = None,
-                   train_on_rubric: bool = True, k: int = 5, seed: int = 13) -> CrossValResult:
-    folds = posting_folds(rubric.jd_groups, k, seed)
+                   train_on_rubric: bool = True, k: int = 5) -> CrossValResult:
+    folds = group_folds(rubric.jd_groups, k)
     mask = feature_mask(config.features)
     scores = np.zeros(len(rubric), dtype=np.float32)
     predicted: list[FitClass] = [FitClass.NO_FIT] * len(rubric)
-    truth = [label_class(v) for v in rubric.labels]
+    truth = [FitClass.parse(v) for v in rubric.labels]
     used: list[Thresholds] = []
     for fold in range(k):
         test_rows = np.flatnonzero(folds == fold)
@@ -84,17 +77,11 @@ def cross_validate(rubric: PreparedPairs, config: TrainConfig, *, dim: int, weak
     return CrossValResult(scores, predicted, truth, folds, used)
 
 
-def summary(result: CrossValResult) -> dict[str, float]:
-    from sklearn.metrics import f1_score, recall_score
-
-    t = [c.value for c in result.truth]
-    p = [c.value for c in result.predicted]
-    return {
-        "macro_f1": float(f1_score(t, p, average="macro")),
-        "weighted_f1": float(f1_score(t, p, average="weighted")),
-        "good_recall": float(recall_score(t, p, labels=["Good Fit"], average="macro")),
-        "accuracy": float(np.mean([a == b for a, b in zip(t, p, strict=True)])),
-    }
+def summary(truth: list[FitClass], predicted: list[FitClass]) -> dict[str, float]:
+    """The four figures the training report quotes, from the project's one classification report."""
+    report = classification_report(truth, predicted)
+    return {"macro_f1": report["macro_f1"], "weighted_f1": report["weighted_f1"],
+            "good_recall": report["per_class"][FitClass.GOOD_FIT.value]["recall"], "accuracy": report["accuracy"]}
 
 
 def rubric_frame(path: str) -> pd.DataFrame:

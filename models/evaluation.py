@@ -47,21 +47,6 @@ logger = logging.getLogger(__name__)
 N_FOLDS = 5
 PROBE_TARGET = 0.95
 REQUIRED_COLUMNS = ("resume_text", "job_description_text", "label")
-_NUMERIC_LABELS = {0.0: FitClass.NO_FIT, 0.5: FitClass.POTENTIAL_FIT, 1.0: FitClass.GOOD_FIT}
-
-
-def parse_label(value: object) -> FitClass:
-    """'Good Fit' / 'good_fit' / 'good' ... or the regression targets 1 / 0.5 / 0 (as number or text)."""
-    try:
-        number = float(str(value).strip())
-    except ValueError:
-        return FitClass.parse(str(value))
-    for target, cls in _NUMERIC_LABELS.items():
-        if abs(number - target) < 1e-9:
-            return cls
-    raise ValueError(f"unknown numeric fit label {value!r}; expected 0, 0.5 or 1")
-
-
 @dataclass(frozen=True)
 class PairSet:
     """Labelled pairs ready to score: non-empty CVs only, labels parsed."""
@@ -112,7 +97,7 @@ def pairs_from_frame(frame: pd.DataFrame, *, source: str) -> PairSet:
     if (data.loc[~empty, "job_description_text"].str.strip() == "").any():
         raise ValueError(f"{source}: some pairs have an empty job_description_text")
     data = data[~empty].reset_index(drop=True)
-    labels = [parse_label(v) for v in data.pop("label")]
+    labels = [FitClass.parse(v) for v in data.pop("label")]
     return PairSet(data=data, labels=labels, dropped_empty=int(empty.sum()), source=source)
 
 
@@ -140,6 +125,24 @@ def _thresholds_dict(t: Thresholds) -> dict:
     return {"potential": t.potential, "good": t.good, "source": t.source}
 
 
+def group_folds(groups: Sequence[str], n_splits: int = N_FOLDS) -> np.ndarray:
+    """Fold number (0…k−1) of every row, whole groups (postings) per fold; deterministic.
+
+    Every cross-validated figure of the project (baselines here, trained heads in
+    :mod:`models.crossval`) uses these folds, so their numbers are comparable.
+    """
+    from sklearn.model_selection import GroupKFold
+
+    n_groups = len(set(groups))
+    if n_groups < 2:
+        raise ValueError("cross-validation needs pairs from at least 2 different JDs")
+    folds = np.zeros(len(groups), dtype=int)
+    splitter = GroupKFold(n_splits=min(n_splits, n_groups))
+    for fold, (_, test) in enumerate(splitter.split(np.zeros(len(groups)), groups=list(groups))):
+        folds[test] = fold
+    return folds
+
+
 def cross_validated_classes(
     scores: Sequence[float], labels: Sequence[FitClass], groups: Sequence[str], *, n_splits: int = N_FOLDS
 ) -> tuple[list[FitClass], list[dict]]:
@@ -147,24 +150,20 @@ def cross_validated_classes(
 
     Folds are grouped (by JD), so no posting is on both sides; ``GroupKFold`` is deterministic.
     """
-    from sklearn.model_selection import GroupKFold
-
     values = np.asarray(scores, dtype=float)
-    n_groups = len(set(groups))
-    if n_groups < 2:
-        raise ValueError("cross-validation needs pairs from at least 2 different JDs")
-    folds = GroupKFold(n_splits=min(n_splits, n_groups))
+    folds = group_folds(groups, n_splits)
     predicted: list[FitClass | None] = [None] * len(values)
     info = []
-    for fold, (train, test) in enumerate(folds.split(values, groups=list(groups)), start=1):
+    for fold in range(int(folds.max()) + 1):
+        train, test = np.flatnonzero(folds != fold), np.flatnonzero(folds == fold)
         t = tune_thresholds(
             values[train].tolist(),
             [labels[i] for i in train],
-            source=f"tuned for weighted F1 on CV fold {fold}'s training JDs",
+            source=f"tuned for weighted F1 on CV fold {fold + 1}'s training JDs",
         )
         for i in test:
             predicted[i] = t.classify(float(values[i]))
-        info.append({"fold": fold, "train_pairs": len(train), "test_pairs": len(test), **_thresholds_dict(t)})
+        info.append({"fold": fold + 1, "train_pairs": len(train), "test_pairs": len(test), **_thresholds_dict(t)})
     return [p for p in predicted if p is not None], info
 
 

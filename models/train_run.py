@@ -13,34 +13,18 @@ import pandas as pd
 import torch
 
 from core.config import Settings
-from core.fit import tune_thresholds
+from core.fit import FitClass, tune_thresholds
 from core.scoring import ChunkAveragedCosineScorer, load_scorer
 from core.skills import load_skill_extractor
 from models.crossval import cross_validate, rubric_frame, summary
 from models.lexical import IdfTable, LexicalFeaturizer, extractor_skills
 from models.trained_scorer import ArtifactConfig
-from models.training import TrainConfig, document_scores, feature_mask, grouped_split, label_class, prepare, train_head
+from models.evaluation import cross_validated_classes
+from models.training import TrainConfig, document_scores, feature_mask, grouped_split, prepare, train_head
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_ARTIFACTS = Path(__file__).resolve().parent / "trained" / "bi-encoder-minilm"
-
-
-def threshold_crossval(scores, truth, groups, k: int = 5, seed: int = 13):  # type: ignore[no-untyped-def]
-    """Out-of-fold classes of fixed scores: thresholds tuned on the other posting folds."""
-    from models.crossval import CrossValResult, posting_folds
-
-    folds = posting_folds(list(groups), k, seed)
-    predicted = list(truth)
-    used = []
-    for fold in range(k):
-        train = [i for i in range(len(scores)) if folds[i] != fold]
-        t = tune_thresholds([scores[i] for i in train], [truth[i] for i in train], source=f"fold {fold}")
-        used.append(t)
-        for i in range(len(scores)):
-            if folds[i] == fold:
-                predicted[i] = t.classify(float(scores[i]))
-    return CrossValResult(scores, predicted, list(truth), folds, used)
 
 
 def run_training(*, pairs_csv: Path, rubric_csv: Path, out: Path, config: TrainConfig, max_pairs: int | None = None,
@@ -70,7 +54,7 @@ def run_training(*, pairs_csv: Path, rubric_csv: Path, out: Path, config: TrainC
     result = train_head(train, val, config, dim=dim)
     mask = feature_mask(config.features)
     rubric_scores = document_scores(result.head, rubric, mask)
-    truth = [label_class(v) for v in rubric.labels]
+    truth = [FitClass.parse(v) for v in rubric.labels]
     thresholds = tune_thresholds(rubric_scores, truth, source=f"tuned for weighted F1 on all of {rubric_csv.name}")
 
     out.mkdir(parents=True, exist_ok=True)
@@ -92,8 +76,9 @@ def run_training(*, pairs_csv: Path, rubric_csv: Path, out: Path, config: TrainC
         "seconds": {"prepare": round(prep_seconds, 1), "train_head": round(result.seconds, 1)},
     }
     if crossval:
+        weak_only, _ = cross_validated_classes(rubric_scores, truth, rubric.jd_groups)
         cv = {"weak only (model fixed, thresholds cross-validated)": {
-            k: round(v, 4) for k, v in summary(threshold_crossval(rubric_scores, truth, rubric.jd_groups)).items()}}
+            k: round(v, 4) for k, v in summary(truth, weak_only).items()}}
         variants = {"weak + rubric folds": (config, True)}
         if ablation:
             variants |= {
@@ -106,8 +91,8 @@ def run_training(*, pairs_csv: Path, rubric_csv: Path, out: Path, config: TrainC
             }
         for label, (cfg, on_rubric) in variants.items():
             t = time.perf_counter()
-            cv[label] = {k: round(v, 4) for k, v in summary(cross_validate(rubric, cfg, dim=dim, weak=train,
-                                                                            train_on_rubric=on_rubric)).items()}
+            result = cross_validate(rubric, cfg, dim=dim, weak=train, train_on_rubric=on_rubric)
+            cv[label] = {k: round(v, 4) for k, v in summary(result.truth, result.predicted).items()}
             cv[label]["seconds"] = round(time.perf_counter() - t, 1)
             logger.info("cross-validated %s: %s", label, cv[label])
         report["rubric_crossval_5fold_by_posting"] = cv

@@ -22,24 +22,13 @@ import torch
 from tqdm import tqdm
 
 from core.fit import FitClass, Thresholds, tune_thresholds, weighted_f1
-from models.lexical import LexicalFeaturizer
+from models.lexical import FEATURE_NAMES, LexicalFeaturizer
 from models.pair_model import HeadConfig, PairHead
 from models.vectors import text_vectors
 
 logger = logging.getLogger(__name__)
 
 TARGET_SHARE = {0.0: 0.4, 0.5: 0.3, 1.0: 0.3}
-
-
-def label_value(label: object) -> float:
-    """0 / 0.5 / 1 from a number or a class name."""
-    if isinstance(label, int | float) and not pd.isna(label):
-        return float(label)
-    return FitClass.parse(str(label)).target
-
-
-def label_class(value: float) -> FitClass:
-    return FitClass.GOOD_FIT if value >= 0.75 else FitClass.POTENTIAL_FIT if value >= 0.25 else FitClass.NO_FIT
 
 
 @dataclass
@@ -69,7 +58,7 @@ def prepare(frame: pd.DataFrame, scorer: object, featurizer: LexicalFeaturizer, 
     for text in list(frame["job_description_text"]) + list(frame["resume_text"]):
         texts.setdefault(str(text), len(texts))
     vectors = text_vectors(scorer, list(texts), desc=f"encoding {desc}")  # type: ignore[arg-type]
-    features = np.zeros((len(frame), len(_feature_names(featurizer))), dtype=np.float32)
+    features = np.zeros((len(frame), len(FEATURE_NAMES)), dtype=np.float32)
     for jd_text, rows in tqdm(frame.groupby("job_description_text", sort=False).indices.items(),
                               desc=f"lexical features {desc}", leave=False):
         features[rows] = featurizer.features(str(jd_text), [str(frame.at[i, "resume_text"]) for i in rows])
@@ -79,15 +68,9 @@ def prepare(frame: pd.DataFrame, scorer: object, featurizer: LexicalFeaturizer, 
         jd_index=np.array([texts[str(t)] for t in frame["job_description_text"]]),
         cv_index=np.array([texts[str(t)] for t in frame["resume_text"]]),
         features=features,
-        labels=np.array([label_value(v) for v in frame["label"]], dtype=np.float32),
+        labels=np.array([FitClass.parse(v).target for v in frame["label"]], dtype=np.float32),
         jd_groups=groups,
     )
-
-
-def _feature_names(featurizer: LexicalFeaturizer) -> tuple[str, ...]:
-    from models.lexical import FEATURE_NAMES
-
-    return FEATURE_NAMES
 
 
 def _batch_tensors(
@@ -145,8 +128,6 @@ class TrainConfig:
 
 
 def feature_mask(names: Sequence[str]) -> np.ndarray:
-    from models.lexical import FEATURE_NAMES
-
     unknown = set(names) - set(FEATURE_NAMES)
     if unknown:
         raise ValueError(f"unknown lexical features {sorted(unknown)}; known: {FEATURE_NAMES}")
@@ -216,7 +197,7 @@ def train_head(train: PreparedPairs, val: PreparedPairs | None, config: TrainCon
         record = {"epoch": epoch, "train_loss": running / max(1, len(batches))}
         if val is not None and len(val):
             scores = document_scores(head, val, mask)
-            truth = [label_class(x) for x in val.labels]
+            truth = [FitClass.parse(x) for x in val.labels]
             t = tune_thresholds(scores, truth, source="validation")
             f1 = weighted_f1(truth, [t.classify(s) for s in scores])
             record["val_weighted_f1"] = f1

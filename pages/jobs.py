@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.config import get_settings
 from core.documents import parse_document
 from core.errors import RecruitError
 from core.pipeline import create_job
@@ -20,12 +21,12 @@ with st.expander("Create a job", expanded=True):
     pasted = st.text_area("Job description", height=220, key="new_job_text",
                           placeholder="Paste the vacancy text here, or upload it below")
     uploaded = st.file_uploader("…or upload the description", type=["txt", "pdf", "docx"], key="new_job_file",
-                                max_upload_size=max(1, resources.get_settings().limits.max_file_bytes // (1024 * 1024)))
+                                max_upload_size=max(1, get_settings().limits.max_file_bytes // (1024 * 1024)))
     if st.button("Create job", type="primary"):
         try:
             if uploaded is not None:
                 description = parse_document(uploaded.getvalue(), uploaded.name,
-                                             limits=resources.get_settings().limits).text
+                                             limits=get_settings().limits).text
             else:
                 description = pasted
             job_id = create_job(engine, description=description, title=title.strip() or None,

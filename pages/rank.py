@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from core.config import get_settings
 from core.documents import UploadedFile
 from core.errors import RecruitError
 from core.pipeline import rank_uploads
@@ -16,7 +17,7 @@ from db.session import session_scope
 
 st.title("Rank CVs")
 engine = resources.database()
-settings = resources.get_settings()
+settings = get_settings()
 
 with session_scope(engine) as session:
     jobs = [(job.id, job.title) for job in repo.list_jobs(session)]

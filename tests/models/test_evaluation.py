@@ -17,7 +17,6 @@ from models.evaluation import (
     evaluate_pairs,
     jd_probe,
     pairs_from_frame,
-    parse_label,
     probe_assignments,
 )
 
@@ -84,9 +83,9 @@ class FakeScorer:
 
 def test_parse_label_accepts_names_and_targets() -> None:
     values = ("Good Fit", "potential_fit", "no", 1, "0.5", 0.0, "1.0")
-    assert [parse_label(v) for v in values] == [G, P, N, G, P, N, G]
+    assert [FitClass.parse(v) for v in values] == [G, P, N, G, P, N, G]
     with pytest.raises(ValueError):
-        parse_label(0.7)
+        FitClass.parse(0.7)
 
 
 def test_pairs_drop_empty_cvs_and_parse_labels() -> None:
