@@ -26,7 +26,7 @@ import numpy as np  # noqa: E402
 
 from core.config import Settings  # noqa: E402
 from core.pipeline import create_job, rerank_pool  # noqa: E402
-from core.scoring import load_scorer, vectors_to_bytes  # noqa: E402
+from core.scoring import load_scorer, pooled_cosine_scores, vectors_to_bytes  # noqa: E402
 from core.skills import load_skill_extractor  # noqa: E402
 from db import repository as repo  # noqa: E402
 from db.migrate import open_database  # noqa: E402
@@ -69,10 +69,8 @@ def main() -> None:
         _, jd_vectors = scorer._job_vectors(job_text)
         started = time.perf_counter()
         stacked = np.concatenate(matrices).astype(np.float32)
-        offsets = np.cumsum([0] + [len(m) for m in matrices[:-1]])
-        pair = np.clip(stacked @ jd_vectors.T, 0, 1).mean(axis=1)
-        counts = np.diff(np.append(offsets, len(stacked)))
-        scores = np.add.reduceat(pair, offsets) / counts * 100
+        counts = np.array([len(m) for m in matrices])
+        scores = pooled_cosine_scores(jd_vectors, stacked, counts)
         matmul_s = time.perf_counter() - started
         print(f"matmul: {len(scores)} CVs ({len(stacked)} chunks × {len(jd_vectors)} JD chunks) scored in "
               f"{matmul_s * 1000:.0f} ms")

@@ -261,6 +261,7 @@ def _rank_group(
 
     hits_by_digest = {i.digest: hits for i, hits in zip(new_docs, hits_per_doc, strict=True)}
     with session_scope(engine) as session:
+        known_now = repo.documents_by_hash(session, hashes=[i.digest for i in parsed if i.document is None])
         for item, result in zip(parsed, results, strict=True):
             if item.document is not None:
                 hits = hits_by_digest[item.digest]
@@ -280,8 +281,7 @@ def _rank_group(
                 stored, created = repo.add_document(session, new=new)
             else:
                 cv_skills = item.stored_skills or []
-                stored = repo.documents_by_hash(session, hashes=[item.digest])[item.digest]
-                created = False
+                stored, created = known_now[item.digest], False
             match = _store_result(session, job_id=outcome.job_id, batch_id=outcome.batch_id, document_id=stored.id,
                                   result=result, encoder_key=encoder_key if item.stored_vectors is None else None,
                                   job_skills=job_skills, cv_skills=cv_skills)
@@ -325,16 +325,16 @@ def rerank_pool(engine: Engine, *, job_id: int, scorer: Scorer, extractor: Skill
     for begin in range(0, len(ids), group_size):
         group = ids[begin : begin + group_size]
         with session_scope(engine) as session:
-            docs = [repo.get_document(session, document_id=i) for i in group]
+            docs = repo.documents_by_id(session, document_ids=group)
             stored = repo.load_chunk_vectors(session, encoder_key=encoder_key, document_ids=group) if encoder_key else {}
-            texts = [d.text for d in docs if d is not None]
             known = [vectors_from_bytes(stored[d.id].data, stored[d.id].chunks, stored[d.id].dim) if d.id in stored
-                     else None for d in docs if d is not None]
+                     else None for d in docs]
+            texts = [d.text for d in docs]
             if encoder_key:
                 results = scorer.score_batch(job_text, texts, known_vectors=known)  # type: ignore[call-arg]
             else:
                 results = scorer.score_batch(job_text, texts)
-            for doc, vectors, result in zip([d for d in docs if d is not None], known, results, strict=True):
+            for doc, vectors, result in zip(docs, known, results, strict=True):
                 encoded += int(bool(encoder_key) and vectors is None)
                 _store_result(session, job_id=job_id, batch_id=None, document_id=doc.id, result=result,
                               encoder_key=encoder_key if vectors is None else None, job_skills=job_skills,

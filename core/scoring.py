@@ -54,6 +54,20 @@ class ScoreResult:
         return [(int(r), int(c), float(self.pair_matrix[r, c])) for r, c in zip(rows, cols, strict=True)]
 
 
+def pooled_cosine_scores(jd_vectors: np.ndarray, cv_vectors: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """0–100 chunk-averaged cosine scores of a whole pool with one matrix product.
+
+    ``cv_vectors`` stacks every CV's chunk vectors, ``counts`` says how many rows each CV has.
+    The mean of a CV's pair matrix equals the mean over its chunks of each chunk's mean over the
+    JD chunks, so per-CV sums of the column means give the scores.
+    """
+    column_means = np.clip(jd_vectors @ cv_vectors.T, 0.0, 1.0).mean(axis=0, dtype=np.float64)
+    sums = np.concatenate([[0.0], np.cumsum(column_means)])
+    ends = np.cumsum(counts)
+    per_cv = (sums[ends] - sums[ends - counts]) / np.maximum(counts, 1)
+    return np.round(per_cv * 100.0, 2)
+
+
 def vectors_to_bytes(vectors: np.ndarray) -> bytes:
     """Chunk vectors as compact float16 bytes for the database (half the size, same ranking)."""
     return np.ascontiguousarray(vectors, dtype=np.float16).tobytes()
@@ -135,20 +149,7 @@ class ChunkAveragedCosineScorer:
     ) -> list[ScoreResult]:
         """Score CVs against a JD; ``known_vectors[i]``, when given, are CV i's stored chunk vectors."""
         jd_chunks, jd_vectors = self._job_vectors(job_text)
-        cv_chunks = [tuple(self.chunk(text)) for text in cv_texts]
-        known = list(known_vectors) if known_vectors is not None else [None] * len(cv_texts)
-        # Identical chunks (the same CV twice, shared boilerplate) are encoded once; stored CVs not at all.
-        distinct: dict[tuple[int, ...], int] = {}
-        for chunks, stored in zip(cv_chunks, known, strict=True):
-            if stored is None or len(stored) != len(chunks):
-                for c in chunks:
-                    distinct.setdefault(c.token_ids, len(distinct))
-        vectors = self.encoder.encode_ids(list(distinct), progress=progress)
-        cv_vectors = [
-            stored.astype(np.float32) if stored is not None and len(stored) == len(chunks)
-            else vectors[[distinct[c.token_ids] for c in chunks]]
-            for chunks, stored in zip(cv_chunks, known, strict=True)
-        ]
+        cv_chunks, cv_vectors = self.encode_documents(cv_texts, progress=progress, known_vectors=known_vectors)
         matrices = self.pair_matrices(job_text, jd_vectors, cv_texts, cv_vectors)
         results = []
         for chunks, matrix, cv_vecs in zip(cv_chunks, matrices, cv_vectors, strict=True):
@@ -166,6 +167,35 @@ class ChunkAveragedCosineScorer:
                 )
             )
         return results
+
+    def encode_documents(
+        self,
+        texts: Sequence[str],
+        *,
+        progress: ProgressCallback | None = None,
+        known_vectors: Sequence[np.ndarray | None] | None = None,
+    ) -> tuple[list[tuple[Chunk, ...]], list[np.ndarray]]:
+        """Chunks and chunk vectors of many texts in one length-sorted encoding pass.
+
+        Identical chunks (the same CV twice, shared boilerplate) are encoded once; a text whose
+        stored vectors are given (and match its chunk count) is not encoded at all.
+        """
+        chunked = [tuple(self.chunk(text)) for text in texts]
+        known = list(known_vectors) if known_vectors is not None else [None] * len(texts)
+        reuse = [k is not None and len(k) == len(c) for c, k in zip(chunked, known, strict=True)]
+        distinct: dict[tuple[int, ...], int] = {}
+        for chunks, reused in zip(chunked, reuse, strict=True):
+            if not reused:
+                for c in chunks:
+                    distinct.setdefault(c.token_ids, len(distinct))
+        vectors = self.encoder.encode_ids(list(distinct), progress=progress)
+        dim = self.encoder.dimension
+        out = [
+            np.asarray(k, dtype=np.float32) if reused
+            else vectors[[distinct[c.token_ids] for c in chunks]] if chunks else np.zeros((0, dim), np.float32)
+            for chunks, k, reused in zip(chunked, known, reuse, strict=True)
+        ]
+        return chunked, out
 
     def pair_matrices(
         self, job_text: str, jd_vectors: np.ndarray, cv_texts: Sequence[str], cv_vectors: Sequence[np.ndarray]

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from db.models import Batch, Candidate, ChunkVectors, Document, Job, Score, SkillHit, UploadFailure, utcnow
 
@@ -126,6 +126,13 @@ def count_candidates(session: Session) -> int:
 
 def count_documents(session: Session) -> int:
     return int(session.scalar(select(func.count(Document.id))) or 0)
+
+
+def documents_by_id(session: Session, *, document_ids: Sequence[int]) -> list[Document]:
+    """Documents in the order asked for, with their skill hits, in two queries whatever the count."""
+    found = {d.id: d for d in session.scalars(
+        select(Document).where(Document.id.in_(list(document_ids))).options(selectinload(Document.skill_hits)))}
+    return [found[i] for i in document_ids if i in found]
 
 
 def get_document(session: Session, *, document_id: int) -> Document | None:

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from core.scoring import ChunkAveragedCosineScorer, ProgressCallback, Scorer
+from core.scoring import ChunkAveragedCosineScorer, ProgressCallback, Scorer, pooled_cosine_scores
 from models.metrics import average_precision, ndcg_at_k, precision_at_k, ranked_relevance
 
 logger = logging.getLogger(__name__)
@@ -122,15 +122,9 @@ class CachedPoolScorer:
         progress: ProgressCallback | None = None,
     ) -> None:
         self.scorer = scorer
-        chunks = [scorer.chunk(text) for text in cv_texts]
-        distinct: dict[tuple[int, ...], int] = {}
-        for cv in chunks:
-            for c in cv:
-                distinct.setdefault(c.token_ids, len(distinct))
-        vectors = scorer.encoder.encode_ids(list(distinct), progress=progress)
-        self._vectors = vectors[[distinct[c.token_ids] for cv in chunks for c in cv]]
-        self._counts = np.array([len(cv) for cv in chunks], dtype=np.int64)
-        self._ends = np.cumsum(self._counts)
+        _, vectors = scorer.encode_documents(cv_texts, progress=progress)
+        self._vectors = np.concatenate(vectors) if vectors else np.zeros((0, scorer.encoder.dimension), np.float32)
+        self._counts = np.array([len(v) for v in vectors], dtype=np.int64)
 
     def scores(self, job_text: str) -> np.ndarray:
         """0–100 scores of every pool CV for ``job_text`` (rounded like the scorer's)."""
@@ -138,11 +132,7 @@ class CachedPoolScorer:
         if not jd_chunks:
             raise ValueError("the job description is empty")
         jd_vectors = self.scorer.encoder.encode_ids([c.token_ids for c in jd_chunks])
-        # The matrix mean equals the mean over CV chunks of each chunk's mean over JD chunks.
-        column_means = np.clip(jd_vectors @ self._vectors.T, 0.0, 1.0).mean(axis=0, dtype=np.float64)
-        sums = np.concatenate([[0.0], np.cumsum(column_means)])
-        per_cv = (sums[self._ends] - sums[self._ends - self._counts]) / np.maximum(self._counts, 1)
-        return np.round(per_cv * 100.0, 2)
+        return pooled_cosine_scores(jd_vectors, self._vectors, self._counts)
 
 
 def pool_scorer(scorer: Scorer, cv_texts: Sequence[str]) -> Callable[[str], np.ndarray]:

@@ -46,13 +46,9 @@ def text_vectors(
         bar = tqdm(total=len(items), desc=desc, leave=False)
         for begin in range(0, len(items), step):
             group = items[begin : begin + step]
-            chunk_lists = [scorer.chunk(text) for _, text in group]
-            flat = [c.token_ids for chunks in chunk_lists for c in chunks]
-            vectors = scorer.encoder.encode_ids(flat)
-            at = 0
-            for (digest, _), chunks in zip(group, chunk_lists, strict=True):
-                matrix = vectors[at : at + len(chunks)].astype(np.float16)
-                at += len(chunks)
+            _, vectors = scorer.encode_documents([text for _, text in group])
+            for (digest, _), matrix in zip(group, vectors, strict=True):
+                matrix = matrix.astype(np.float16)
                 np.save(folder / f"{digest}.npy", matrix)
                 out[digest] = matrix
             bar.update(len(group))
