@@ -14,13 +14,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+import numpy as np
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from core.config import ParseLimits
 from core.documents import Document, ParseFailure, UploadedFile, expand_uploads, parse_document
 from core.errors import InvalidInput, ParseError
-from core.scoring import Scorer, ScoreResult, vectors_from_bytes, vectors_to_bytes
+from core.scoring import (Scorer, VectorScore, VectorScorer, stack_vectors, vectors_from_bytes,
+                          vectors_to_bytes)
 from core.skills import SkillExtractor, SkillMatch, compare_skills
 from db import repository as repo
 from db.session import session_scope
@@ -163,37 +165,13 @@ def rank_uploads(
     return outcome
 
 
-def _store_result(
-    session: Session,
-    *,
-    job_id: int,
-    batch_id: int | None,
-    document_id: int,
-    result: ScoreResult,
-    encoder_key: str | None,
-    job_skills: list[str],
-    cv_skills: list[str],
-) -> SkillMatch:
-    """Upsert a CV's score for a job; keep its chunk vectors when ``encoder_key`` is given."""
-    if encoder_key and result.cv_vectors is not None:
-        repo.save_chunk_vectors(session, document_id=document_id, encoder_key=encoder_key,
-                                chunks=int(result.cv_vectors.shape[0]), dim=int(result.cv_vectors.shape[1]),
-                                data=vectors_to_bytes(result.cv_vectors))
-    match = compare_skills(job_skills, cv_skills)
-    repo.upsert_score(
-        session,
-        job_id=job_id,
-        document_id=document_id,
-        batch_id=batch_id,
-        model_name=result.model_name,
-        model_version=result.model_version,
-        score=result.score,
-        fit_class=str(result.fit_class),
-        pair_matrix=[[round(float(v), 4) for v in row] for row in result.pair_matrix],
-        matched_skills=match.matched,
-        missing_skills=match.missing,
-    )
-    return match
+def _score_row(*, document_id: int, score: float, fit_class: str, pair_matrix: np.ndarray,
+               match: SkillMatch) -> repo.ScoreRow:
+    """What is stored of a CV's score for a job: the score, its class, the pair matrix, the skills."""
+    # float32 values rounded in float64 (exact products): equal to Python's round(v, 4) of each value.
+    matrix = np.round(np.asarray(pair_matrix, dtype=np.float64), 4).tolist()
+    return repo.ScoreRow(document_id=document_id, score=score, fit_class=str(fit_class), pair_matrix=matrix,
+                         matched_skills=match.matched, missing_skills=match.missing)
 
 
 def _rank_group(
@@ -260,6 +238,7 @@ def _rank_group(
     outcome.pairs_scored += sum(int(r.pair_matrix.size) for r in results)
 
     hits_by_digest = {i.digest: hits for i, hits in zip(new_docs, hits_per_doc, strict=True)}
+    rows: list[repo.ScoreRow] = []
     with session_scope(engine) as session:
         known_now = repo.documents_by_hash(session, hashes=[i.digest for i in parsed if i.document is None])
         for item, result in zip(parsed, results, strict=True):
@@ -282,9 +261,12 @@ def _rank_group(
             else:
                 cv_skills = item.stored_skills or []
                 stored, created = known_now[item.digest], False
-            match = _store_result(session, job_id=outcome.job_id, batch_id=outcome.batch_id, document_id=stored.id,
-                                  result=result, encoder_key=encoder_key if item.stored_vectors is None else None,
-                                  job_skills=job_skills, cv_skills=cv_skills)
+            if encoder_key and item.stored_vectors is None and result.cv_vectors is not None:
+                _save_vectors(session, document_id=stored.id, encoder_key=encoder_key,
+                              vectors=result.cv_vectors)
+            match = compare_skills(job_skills, cv_skills)
+            rows.append(_score_row(document_id=stored.id, score=result.score, fit_class=result.fit_class,
+                                   pair_matrix=result.pair_matrix, match=match))
             outcome.ranked.append(
                 RankedFile(
                     filename=item.upload.filename,
@@ -298,7 +280,17 @@ def _rank_group(
                     already_stored=not created,
                 )
             )
+        repo.upsert_scores(session, job_id=outcome.job_id, batch_id=outcome.batch_id, model_name=scorer.name,
+                           model_version=scorer.version, rows=rows)
     report(1.0, "saved")
+
+
+def _save_vectors(session: Session, *, document_id: int, encoder_key: str, vectors: np.ndarray) -> bytes:
+    """Keep a document's chunk vectors (float16); returns the bytes stored."""
+    data = vectors_to_bytes(vectors)
+    repo.save_chunk_vectors(session, document_id=document_id, encoder_key=encoder_key,
+                            chunks=int(vectors.shape[0]), dim=int(vectors.shape[1]), data=data)
+    return data
 
 
 @dataclass(frozen=True)
@@ -310,34 +302,88 @@ class PoolRerank:
 
 
 def rerank_pool(engine: Engine, *, job_id: int, scorer: Scorer, extractor: SkillExtractor,
-                progress: BatchProgress | None = None, group_size: int = 512) -> PoolRerank:
-    """Score every stored CV against a job: stored chunk vectors are reused, never re-encoded."""
+                progress: BatchProgress | None = None, group_size: int = 4096) -> PoolRerank:
+    """Score every stored CV against a job and store the scores, one transaction per group of CVs.
+
+    With a ``VectorScorer`` (the default scorer) a group's stored chunk vectors are read in one
+    query (not the texts) and scored together (one matrix product for the cosine) — stored CVs
+    are never re-chunked or re-encoded; a CV without vectors under the scorer's encoder key is
+    encoded once and its vectors saved. Other scorers score the stored texts. Matched / missing
+    skills come from the stored skill hits of the job's skills (one query per group); the scores
+    are written by bulk upserts (one statement per 1,000 rows), replacing the job's earlier
+    scores under the same model version.
+    """
     report = progress or (lambda _fraction, _message: None)
     started = time.perf_counter()
-    encoder_key = getattr(scorer, "encoder_key", None)
     with session_scope(engine) as session:
         job = repo.get_job(session, job_id=job_id)
         if job is None:
             raise InvalidInput(f"there is no job #{job_id}; create the job first")
         job_text, job_skills = job.description, list(job.skills)
         ids = repo.all_document_ids(session)
-    encoded = 0
+        # The pool's skill names that the job asks for (compared as compare_skills does): all that
+        # matched / missing skills depend on, so only those hits are read, not every mention.
+        wanted = {name.casefold() for name in job_skills}
+        skill_names = [n for n in repo.distinct_skills(session) if n.casefold() in wanted]
+    report(0.0, "re-ranking the stored pool")
+    documents = encoded = 0
+    matches: dict[tuple[str, ...], SkillMatch] = {}
     for begin in range(0, len(ids), group_size):
-        group = ids[begin : begin + group_size]
+        group = ids[begin : begin + group_size]  # ids ascending: the group is every document in its id range
+
+        def share(fraction: float, message: str, begin: int = begin, size: int = len(group)) -> None:
+            report(min((begin + fraction * size) / len(ids), 1.0), message)
+
         with session_scope(engine) as session:
-            docs = repo.documents_by_id(session, document_ids=group)
-            stored = repo.load_chunk_vectors(session, encoder_key=encoder_key, document_ids=group) if encoder_key else {}
-            known = [vectors_from_bytes(stored[d.id].data, stored[d.id].chunks, stored[d.id].dim) if d.id in stored
-                     else None for d in docs]
-            texts = [d.text for d in docs]
-            if encoder_key:
-                results = scorer.score_batch(job_text, texts, known_vectors=known)  # type: ignore[call-arg]
+            span = repo.IdRange(group[0], group[-1])
+            if isinstance(scorer, VectorScorer):
+                group, scored, new = _score_stored_vectors(session, scorer, job_text, group, span, share)
+                encoded += new
             else:
-                results = scorer.score_batch(job_text, texts)
-            for doc, vectors, result in zip(docs, known, results, strict=True):
-                encoded += int(bool(encoder_key) and vectors is None)
-                _store_result(session, job_id=job_id, batch_id=None, document_id=doc.id, result=result,
-                              encoder_key=encoder_key if vectors is None else None, job_skills=job_skills,
-                              cv_skills=list(dict.fromkeys(h.skill for h in doc.skill_hits)))
-        report(min((begin + len(group)) / max(len(ids), 1), 1.0), "re-ranking the stored pool")
-    return PoolRerank(job_id, len(ids), encoded, time.perf_counter() - started)
+                texts = repo.document_texts(session, document_ids=span)
+                group = [i for i in group if i in texts]
+                scored = scorer.score_batch(job_text, [texts[i] for i in group])  # type: ignore[assignment]
+            skills = (repo.skills_by_document(session, document_ids=span, names=skill_names)
+                      if skill_names else {})
+            for doc_id in group:
+                cv_skills = tuple(skills.get(doc_id, ()))
+                if cv_skills not in matches:  # CVs sharing the job's skills the same way share one comparison
+                    matches[cv_skills] = compare_skills(job_skills, cv_skills)
+            repo.upsert_scores(session, job_id=job_id, batch_id=None, model_name=scorer.name,
+                               model_version=scorer.version,
+                               rows=(_score_row(document_id=doc_id, score=s.score, fit_class=s.fit_class,
+                                                pair_matrix=s.pair_matrix,
+                                                match=matches[tuple(skills.get(doc_id, ()))])
+                                     for doc_id, s in zip(group, scored, strict=True)))
+            documents += len(group)
+        share(1.0, "re-ranking the stored pool")
+    return PoolRerank(job_id, documents, encoded, time.perf_counter() - started)
+
+
+def _score_stored_vectors(session: Session, scorer: VectorScorer, job_text: str, group: list[int],
+                          span: repo.IdRange, report: BatchProgress
+                          ) -> tuple[list[int], list[VectorScore], int]:
+    """Scores of a group of stored CVs from their stored vectors; CVs without any are encoded and saved.
+
+    Returns the ids scored (a CV deleted meanwhile drops out), their scores and how many were encoded.
+    """
+    stored = repo.load_chunk_vectors(session, encoder_key=scorer.encoder_key, document_ids=span)
+    missing = [i for i in group if i not in stored]
+    texts = repo.document_texts(session, document_ids=span if scorer.pair_scores_read_texts else missing)
+    missing = [i for i in missing if i in texts]
+    if missing:
+        _, vectors = scorer.encode_documents(
+            [texts[i] for i in missing],
+            progress=lambda done, all_: report(0.9 * done / max(all_, 1), "encoding CVs without vectors"))
+        for doc_id, v in zip(missing, vectors, strict=True):
+            # Scored from what is stored (float16), like every later re-rank of the same CV.
+            data = _save_vectors(session, document_id=doc_id, encoder_key=scorer.encoder_key, vectors=v)
+            stored[doc_id] = repo.StoredVectors(doc_id, len(v), v.shape[1], data)
+    group = [i for i in group if i in stored]
+    if not group:
+        return [], [], len(missing)
+    found = [stored[i] for i in group]
+    counts = [v.chunks for v in found]
+    pool = stack_vectors([v.data for v in found], sum(counts), found[0].dim)
+    cv_texts = [texts[i] for i in group] if scorer.pair_scores_read_texts else None
+    return group, scorer.score_vectors(job_text, pool, counts, cv_texts=cv_texts), len(missing)

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -58,10 +58,18 @@ def pooled_cosine_scores(jd_vectors: np.ndarray, cv_vectors: np.ndarray, counts:
     """0–100 chunk-averaged cosine scores of a whole pool with one matrix product.
 
     ``cv_vectors`` stacks every CV's chunk vectors, ``counts`` says how many rows each CV has.
-    The mean of a CV's pair matrix equals the mean over its chunks of each chunk's mean over the
-    JD chunks, so per-CV sums of the column means give the scores.
     """
-    column_means = np.clip(jd_vectors @ cv_vectors.T, 0.0, 1.0).mean(axis=0, dtype=np.float64)
+    return _pool_scores(np.clip(jd_vectors @ cv_vectors.T, 0.0, 1.0), np.asarray(counts, dtype=np.int64))
+
+
+def _pool_scores(pool: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """0–100 scores, rounded to 2 decimals, of pair matrices laid side by side in ``pool``.
+
+    ``pool`` is (JD chunks × all CV chunks), CV i owning the next ``counts[i]`` columns. The mean
+    of a CV's pair matrix equals the mean over its chunks of each chunk's mean over the JD
+    chunks, so per-CV sums of the column means give the scores (0 for a CV without chunks).
+    """
+    column_means = pool.mean(axis=0, dtype=np.float64)
     sums = np.concatenate([[0.0], np.cumsum(column_means)])
     ends = np.cumsum(counts)
     per_cv = (sums[ends] - sums[ends - counts]) / np.maximum(counts, 1)
@@ -77,6 +85,20 @@ def vectors_from_bytes(data: bytes, chunks: int, dim: int) -> np.ndarray:
     return np.frombuffer(data, dtype=np.float16).reshape(chunks, dim).astype(np.float32)
 
 
+def stack_vectors(blobs: Sequence[bytes], chunks: int, dim: int) -> np.ndarray:
+    """Many documents' stored vectors (``vectors_to_bytes``) as one (chunks × dim) float32 array, in order."""
+    return vectors_from_bytes(b"".join(blobs), chunks, dim)
+
+
+@dataclass(frozen=True, slots=True)
+class VectorScore:
+    """One CV's score from its chunk vectors alone (no chunk spans: nothing was chunked)."""
+
+    score: float  # 0–100
+    fit_class: FitClass
+    pair_matrix: np.ndarray = field(repr=False)  # (JD chunks, CV chunks), pair scores in [0, 1]
+
+
 class Scorer(Protocol):
     """What the ranking pipeline needs from a scorer."""
 
@@ -89,6 +111,30 @@ class Scorer(Protocol):
     ) -> list[ScoreResult]:
         """Score many CVs against one JD, in the order given."""
         ...
+
+
+@runtime_checkable
+class VectorScorer(Scorer, Protocol):
+    """A scorer of chunk vectors: stored CVs are scored from their stored vectors, never re-encoded.
+
+    ``encoder_key`` names the vectors it can reuse (encoder and chunking); ``pair_scores_read_texts``
+    says whether ``score_vectors`` also needs the CV texts (a trained head's lexical features).
+    """
+
+    encoder_key: str
+
+    @property
+    def pair_scores_read_texts(self) -> bool: ...
+
+    def encode_documents(
+        self, texts: Sequence[str], *, progress: ProgressCallback | None = None,
+        known_vectors: Sequence[np.ndarray | None] | None = None,
+    ) -> tuple[list[tuple[Chunk, ...]], list[np.ndarray]]: ...
+
+    def score_vectors(
+        self, job_text: str, cv_vectors: np.ndarray, counts: Sequence[int], *,
+        cv_texts: Sequence[str] | None = None,
+    ) -> list[VectorScore]: ...
 
 
 class ChunkAveragedCosineScorer:
@@ -114,8 +160,11 @@ class ChunkAveragedCosineScorer:
         self.overlap = overlap
         self.name = f"chunk-avg-cosine:{encoder.name}"
         self.version = f"{encoder.version}+t{self.chunk_tokens}o{overlap}"
-        # Vectors depend on the encoder and the chunking only: any scorer on top shares them.
-        self.encoder_key = f"{encoder.name}@{encoder.version}+t{self.chunk_tokens}o{overlap}"
+        # Vectors depend on the encoder and the chunking only: any scorer on top shares them (a
+        # subclass that chunks otherwise keeps its own, or stored vectors would not match its chunks).
+        own_chunks = type(self).chunk is not ChunkAveragedCosineScorer.chunk
+        chunking = f"+{type(self).__qualname__}" if own_chunks else ""
+        self.encoder_key = f"{encoder.name}@{encoder.version}+t{self.chunk_tokens}o{overlap}{chunking}"
         self._jd_cache: OrderedDict[str, tuple[tuple[Chunk, ...], np.ndarray]] = OrderedDict()
         self._jd_cache_size = jd_cache_size
         self._lock = threading.Lock()
@@ -148,25 +197,58 @@ class ChunkAveragedCosineScorer:
         known_vectors: Sequence[np.ndarray | None] | None = None,
     ) -> list[ScoreResult]:
         """Score CVs against a JD; ``known_vectors[i]``, when given, are CV i's stored chunk vectors."""
-        jd_chunks, jd_vectors = self._job_vectors(job_text)
+        jd_chunks, _ = self._job_vectors(job_text)
         cv_chunks, cv_vectors = self.encode_documents(cv_texts, progress=progress, known_vectors=known_vectors)
-        matrices = self.pair_matrices(job_text, jd_vectors, cv_texts, cv_vectors)
-        results = []
-        for chunks, matrix, cv_vecs in zip(cv_chunks, matrices, cv_vectors, strict=True):
-            score = round(float(matrix.mean() * 100.0), 2) if matrix.size else 0.0
-            results.append(
-                ScoreResult(
-                    score=score,
-                    fit_class=self.thresholds.classify(score),
-                    pair_matrix=matrix.astype(np.float32),
-                    jd_chunks=jd_chunks,
-                    cv_chunks=chunks,
-                    model_name=self.name,
-                    model_version=self.version,
-                    cv_vectors=cv_vecs,
-                )
+        dim = self.encoder.dimension
+        stacked = np.concatenate(cv_vectors) if cv_vectors else np.zeros((0, dim), np.float32)
+        scored = self.score_vectors(job_text, stacked, [len(v) for v in cv_vectors], cv_texts=cv_texts)
+        return [
+            ScoreResult(
+                score=s.score,
+                fit_class=s.fit_class,
+                pair_matrix=s.pair_matrix.astype(np.float32),
+                jd_chunks=jd_chunks,
+                cv_chunks=chunks,
+                model_name=self.name,
+                model_version=self.version,
+                cv_vectors=cv_vecs,
             )
-        return results
+            for s, chunks, cv_vecs in zip(scored, cv_chunks, cv_vectors, strict=True)
+        ]
+
+    @property
+    def pair_scores_read_texts(self) -> bool:
+        """True unless ``pair_matrices`` is this class's cosine: a subclass's pair scores may read texts."""
+        return type(self).pair_matrices is not ChunkAveragedCosineScorer.pair_matrices
+
+    def score_vectors(
+        self, job_text: str, cv_vectors: np.ndarray, counts: Sequence[int], *,
+        cv_texts: Sequence[str] | None = None,
+    ) -> list[VectorScore]:
+        """Score CVs from their chunk vectors (stored or just encoded): nothing is chunked or encoded.
+
+        ``cv_vectors`` stacks every CV's chunk vectors, ``counts`` says how many rows each CV has.
+        The cosine is one matrix product for all CVs. A subclass that overrides ``pair_matrices``
+        goes through it instead, with the CVs' vectors one by one and their texts
+        (``pair_scores_read_texts``: ``cv_texts`` must then be given).
+        """
+        counts = np.asarray(counts, dtype=np.int64)
+        if not len(counts):
+            return []
+        _, jd_vectors = self._job_vectors(job_text)
+        splits = np.cumsum(counts)[:-1]
+        if self.pair_scores_read_texts:
+            if cv_texts is None:
+                raise ValueError(f"{type(self).__name__} reads the CV texts: pass cv_texts to score_vectors")
+            matrices = self.pair_matrices(job_text, jd_vectors, cv_texts, np.split(cv_vectors, splits))
+            means = np.array([m.mean(dtype=np.float64) if m.size else 0.0 for m in matrices])
+            scores = np.round(means * 100.0, 2)
+        else:
+            pool = np.clip(jd_vectors @ cv_vectors.T, 0.0, 1.0)  # JD chunks × every chunk of every CV
+            matrices = np.split(pool, splits, axis=1)
+            scores = _pool_scores(pool, counts)
+        return [VectorScore(score, self.thresholds.classify(score), matrix)
+                for score, matrix in zip(scores.tolist(), matrices, strict=True)]
 
     def encode_documents(
         self,

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, LargeBinary, MetaData, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text, UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -79,6 +81,8 @@ class SkillHit(Base):
     """One skill mention in a document, with its character span (for highlighting)."""
 
     __tablename__ = "skill_hits"
+    # Re-ranking the pool reads the hits of a job's skills for a range of documents (migration 0003).
+    __table_args__ = (Index("ix_skill_hits_skill_document_id", "skill", "document_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)

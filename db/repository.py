@@ -1,15 +1,18 @@
-"""Repository functions: the only place that builds queries. Keyword-only, ORM only."""
+"""Repository functions: the only place that builds queries. Keyword-only; ORM, and SQLAlchemy Core
+constructs (never SQL strings) where a pool-sized read or write needs them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from db.models import Batch, Candidate, ChunkVectors, Document, Job, Score, SkillHit, UploadFailure, utcnow
 
@@ -128,15 +131,57 @@ def count_documents(session: Session) -> int:
     return int(session.scalar(select(func.count(Document.id))) or 0)
 
 
-def documents_by_id(session: Session, *, document_ids: Sequence[int]) -> list[Document]:
-    """Documents in the order asked for, with their skill hits, in two queries whatever the count."""
-    found = {d.id: d for d in session.scalars(
-        select(Document).where(Document.id.in_(list(document_ids))).options(selectinload(Document.skill_hits)))}
-    return [found[i] for i in document_ids if i in found]
-
-
 def get_document(session: Session, *, document_id: int) -> Document | None:
     return session.get(Document, document_id)
+
+
+@dataclass(frozen=True)
+class IdRange:
+    """The documents with ``first <= id <= last``: a slice of the pool, queried without a long IN list."""
+
+    first: int
+    last: int
+
+
+DocumentIds = Iterable[int] | IdRange
+
+
+def _id_filter(column: Any, document_ids: DocumentIds) -> Any:
+    if isinstance(document_ids, IdRange):
+        return column.between(document_ids.first, document_ids.last)
+    return column.in_(list(document_ids))
+
+
+def document_texts(session: Session, *, document_ids: DocumentIds) -> dict[int, str]:
+    """The stored text of each document asked for (only that column), by id, in one query."""
+    query = select(Document.id, Document.text).where(_id_filter(Document.id, document_ids))
+    return {doc_id: text for doc_id, text in session.execute(query)}
+
+
+def distinct_skills(session: Session, *, document_ids: DocumentIds | None = None) -> list[str]:
+    """Every skill name found in these documents (or in any), once."""
+    query = select(SkillHit.skill).distinct()
+    if document_ids is not None:
+        query = query.where(_id_filter(SkillHit.document_id, document_ids))
+    return list(session.scalars(query))
+
+
+def skills_by_document(session: Session, *, document_ids: DocumentIds, names: Iterable[str] | None = None
+                       ) -> dict[int, list[str]]:
+    """Each document's distinct skill names (only those in ``names`` when given), sorted by name.
+
+    One query that returns each (document, skill) once, however often the skill is mentioned; a
+    document without such skills is absent.
+    """
+    query = (select(SkillHit.document_id, SkillHit.skill)
+             .where(_id_filter(SkillHit.document_id, document_ids))
+             .distinct().order_by(SkillHit.document_id, SkillHit.skill))
+    if names is not None:
+        query = query.where(SkillHit.skill.in_(list(names)))
+    found: dict[int, list[str]] = {}
+    for doc_id, skill in session.execute(query):
+        found.setdefault(doc_id, []).append(skill)
+    return found
 
 
 # --- batches, scores, failures ------------------------------------------------------------
@@ -206,6 +251,60 @@ def upsert_score(
     return row
 
 
+@dataclass(frozen=True, slots=True)
+class ScoreRow:
+    """One document's score for ``upsert_scores`` (plain values)."""
+
+    document_id: int
+    score: float
+    fit_class: str
+    pair_matrix: list[list[float]]
+    matched_skills: Sequence[str]
+    missing_skills: Sequence[str]
+
+
+_UPSERT_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+
+
+def upsert_scores(
+    session: Session, *, job_id: int, batch_id: int | None, model_name: str, model_version: str,
+    rows: Iterable[ScoreRow], rows_per_statement: int = 1000,
+) -> None:
+    """``upsert_score`` for many documents of one job and model version, in a few executemany statements.
+
+    SQLite and PostgreSQL get ``INSERT ... ON CONFLICT (job, document, model) DO UPDATE``, one
+    statement per ``rows_per_statement`` rows (taken lazily from ``rows``, so a generator's rows
+    never all exist at once); any other database one ``upsert_score`` per row (same result, slower).
+    """
+    insert = _UPSERT_INSERTS.get(session.get_bind().dialect.name)
+    if insert is None:
+        for row in rows:
+            upsert_score(session, job_id=job_id, document_id=row.document_id, batch_id=batch_id,
+                         model_name=model_name, model_version=model_version, score=row.score,
+                         fit_class=row.fit_class, pair_matrix=row.pair_matrix,
+                         matched_skills=row.matched_skills, missing_skills=row.missing_skills)
+        return
+    table = Score.__table__
+    statement = insert(table)
+    updated = ("batch_id", "score", "fit_class", "pair_matrix", "matched_skills", "missing_skills",
+               "created_at")
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.job_id, table.c.document_id, table.c.model_name, table.c.model_version],
+        set_={name: statement.excluded[name] for name in updated},
+    )
+    now = utcnow()
+    session.flush()  # Core statements do not autoflush: pending documents must exist first
+    rows = iter(rows)
+    while chunk := [
+        {"job_id": job_id, "document_id": row.document_id, "model_name": model_name,
+         "model_version": model_version, "batch_id": batch_id, "score": row.score, "fit_class": row.fit_class,
+         "pair_matrix": row.pair_matrix, "matched_skills": row.matched_skills,
+         "missing_skills": row.missing_skills, "created_at": now}
+        for row in islice(rows, rows_per_statement)
+    ]:
+        session.execute(statement, chunk)
+
+
 def list_batches(session: Session, *, job_id: int) -> list[Batch]:
     return list(session.scalars(select(Batch).where(Batch.job_id == job_id).order_by(Batch.id.desc())))
 
@@ -254,7 +353,7 @@ def ranking(session: Session, *, job_id: int, model_name: str | None = None, mod
 # --- chunk vectors ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StoredVectors:
     """Raw chunk vectors of one document (float16 bytes; ``core`` turns them into arrays)."""
 
@@ -276,12 +375,15 @@ def save_chunk_vectors(session: Session, *, document_id: int, encoder_key: str, 
     session.flush()
 
 
-def load_chunk_vectors(session: Session, *, encoder_key: str, document_ids: Iterable[int] | None = None
+def load_chunk_vectors(session: Session, *, encoder_key: str, document_ids: DocumentIds | None = None
                        ) -> dict[int, StoredVectors]:
-    query = select(ChunkVectors).where(ChunkVectors.encoder_key == encoder_key)
+    """Stored vectors under ``encoder_key`` (of the documents asked for, or all) by document id; one query."""
+    query = (select(ChunkVectors.document_id, ChunkVectors.chunks, ChunkVectors.dim, ChunkVectors.vectors)
+             .where(ChunkVectors.encoder_key == encoder_key))
     if document_ids is not None:
-        query = query.where(ChunkVectors.document_id.in_(list(document_ids)))
-    return {r.document_id: StoredVectors(r.document_id, r.chunks, r.dim, r.vectors) for r in session.scalars(query)}
+        query = query.where(_id_filter(ChunkVectors.document_id, document_ids))
+    return {doc_id: StoredVectors(doc_id, chunks, dim, data)
+            for doc_id, chunks, dim, data in session.execute(query)}
 
 
 def all_document_ids(session: Session) -> list[int]:

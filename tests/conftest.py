@@ -42,6 +42,20 @@ def scorer(encoder):  # type: ignore[no-untyped-def]
     return ChunkAveragedCosineScorer(encoder, thresholds=Thresholds(35.0, 40.0, "test"), chunk_tokens=64, overlap=8)
 
 
+@pytest.fixture()
+def encoded(scorer, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A spy on the real encoder of ``scorer``: how many chunks each call was given."""
+    calls: list[int] = []
+    original = scorer.encoder.encode_ids
+
+    def counting(chunks, progress=None):  # type: ignore[no-untyped-def]
+        calls.append(len(chunks))
+        return original(chunks, progress=progress)
+
+    monkeypatch.setattr(scorer.encoder, "encode_ids", counting)
+    return calls
+
+
 @pytest.fixture(scope="session")
 def skill_extractor():  # type: ignore[no-untyped-def]
     from core.skills import load_skill_extractor

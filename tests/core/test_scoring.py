@@ -58,18 +58,10 @@ def test_empty_jd_is_refused_and_empty_cv_scores_zero(scorer) -> None:
     assert empty.score == 0.0 and empty.fit_class == FitClass.NO_FIT
 
 
-def test_scoring_many_cvs_encodes_shared_chunks_once(scorer, monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[int] = []
-    original = scorer.encoder.encode_ids
-
-    def counting(chunks, progress=None):  # type: ignore[no-untyped-def]
-        calls.append(len(chunks))
-        return original(chunks, progress=progress)
-
-    monkeypatch.setattr(scorer.encoder, "encode_ids", counting)
+def test_scoring_many_cvs_encodes_shared_chunks_once(scorer, encoded: list[int]) -> None:
     scorer.score_batch(JD, [MATCHING_CV] * 30 + [UNRELATED_CV] * 30)
-    assert len(calls) == 1, "the JD is cached and all CV chunks go in one call"
-    assert calls[0] == 2
+    assert len(encoded) == 1, "the JD is cached and all CV chunks go in one call"
+    assert encoded[0] == 2
 
 
 def test_thresholds_classify_and_tune() -> None:
@@ -116,3 +108,23 @@ def test_asking_for_a_gpu_that_is_not_there_is_explained() -> None:
     with pytest.raises(ModelUnavailable, match="no CUDA GPU"):
         resolve_device("cuda")
     assert resolve_device("auto").type == "cpu"
+
+
+def test_scoring_stored_vectors_is_the_chunk_averaged_cosine_of_each_cv(scorer) -> None:
+    from core.scoring import stack_vectors, vectors_from_bytes, vectors_to_bytes
+
+    cvs = [MATCHING_CV, "", UNRELATED_CV, " ".join([MATCHING_CV, UNRELATED_CV] * 4)]
+    _, per_cv = scorer.encode_documents(cvs)
+    blobs = [vectors_to_bytes(v) for v in per_cv]
+    counts = [len(v) for v in per_cv]
+    stacked = stack_vectors(blobs, sum(counts), scorer.encoder.dimension)
+    scored = scorer.score_vectors(JD * 2, stacked, counts)
+    _, jd_vectors = scorer._job_vectors(JD * 2)
+    for result, blob, n in zip(scored, blobs, counts, strict=True):
+        matrix = np.clip(jd_vectors @ vectors_from_bytes(blob, n, scorer.encoder.dimension).T, 0.0, 1.0)
+        assert result.pair_matrix.shape == matrix.shape == (len(jd_vectors), n)
+        np.testing.assert_allclose(result.pair_matrix, matrix, atol=1e-6)
+        assert result.score == pytest.approx(round(float(matrix.mean()) * 100, 2) if n else 0.0, abs=0.011)
+        assert result.fit_class == scorer.thresholds.classify(result.score)
+    assert scored[1].score == 0.0 and scored[0].score > scored[2].score
+    assert scorer.score_vectors(JD, stacked[:0], []) == []

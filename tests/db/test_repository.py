@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 
 from db import repository as repo
 from db.migrate import downgrade, open_database, upgrade
@@ -103,3 +103,78 @@ def test_database_folder_is_created(tmp_path: Path) -> None:
     engine = open_database(url)
     assert (tmp_path / "deep" / "er" / "x.sqlite3").exists()
     engine.dispose()
+
+
+def _scores_of(s, job_id: int) -> dict[int, tuple]:  # type: ignore[no-untyped-def]
+    from db.models import Score
+
+    return {sc.document_id: (sc.id, sc.score, sc.fit_class, sc.pair_matrix, sc.matched_skills,
+                             sc.missing_skills, sc.batch_id)
+            for sc in s.scalars(select(Score).where(Score.job_id == job_id))}
+
+
+def _bulk_rerank(s, job_id: int, docs, value: float) -> None:  # type: ignore[no-untyped-def]
+    rows = [repo.ScoreRow(document_id=d.id, score=value + i, fit_class="Potential Fit",
+                          pair_matrix=[[0.5, value / 100]], matched_skills=("Python",),
+                          missing_skills=["SQL"])
+            for i, d in enumerate(docs)]
+    repo.upsert_scores(s, job_id=job_id, batch_id=None, model_name="m", model_version="1", rows=iter(rows),
+                       rows_per_statement=2)
+
+
+def test_bulk_upsert_inserts_then_updates_every_row_in_place(engine) -> None:
+    with session_scope(engine) as s:
+        job = repo.create_job(s, title="t", description="d")
+        docs = [repo.add_document(s, new=_doc(c * 64, f"{c}.pdf"))[0] for c in "abcde"]
+        _bulk_rerank(s, job.id, docs, 40.0)
+        first = _scores_of(s, job.id)
+        _bulk_rerank(s, job.id, docs, 60.0)
+        again = _scores_of(s, job.id)
+    assert len(first) == len(again) == 5
+    assert {d: r[0] for d, r in again.items()} == {d: r[0] for d, r in first.items()}, "the same rows"
+    assert sorted(r[1] for r in again.values()) == [60.0, 61.0, 62.0, 63.0, 64.0]
+    assert {(tuple(map(tuple, r[3])), tuple(r[4]), tuple(r[5])) for r in again.values()} == {
+        (((0.5, 0.6),), ("Python",), ("SQL",))}
+
+
+def test_bulk_upsert_without_a_native_upsert_gives_the_same_rows(  # type: ignore[no-untyped-def]
+        engine, monkeypatch) -> None:
+    with session_scope(engine) as s:
+        job = repo.create_job(s, title="t", description="d")
+        docs = [repo.add_document(s, new=_doc(c * 64, f"{c}.pdf"))[0] for c in "abc"]
+        _bulk_rerank(s, job.id, docs, 40.0)
+        native = _scores_of(s, job.id)
+        monkeypatch.setattr(repo, "_UPSERT_INSERTS", {})  # as on a database other than SQLite / PostgreSQL
+        _bulk_rerank(s, job.id, docs, 40.0)
+        assert _scores_of(s, job.id) == native
+
+
+def test_pool_reads_by_id_range_and_skill(engine) -> None:
+    with session_scope(engine) as s:
+        docs = []
+        for c, skills in zip("abc", (["Python", "SQL", "Python"], ["SQL"], ["Excel"]), strict=True):
+            hits = [(name, "tech", i, i + 1) for i, name in enumerate(skills)]
+            new = repo.NewDocument(content_hash=c * 64, filename=f"{c}.pdf", file_type="pdf",
+                                   text=f"text {c}", pages=1, candidate_name=c, skill_hits=hits)
+            docs.append(repo.add_document(s, new=new)[0])
+        a, b, c = (d.id for d in docs)
+        assert sorted(repo.distinct_skills(s)) == ["Excel", "Python", "SQL"]
+        assert repo.skills_by_document(s, document_ids=repo.IdRange(a, b)) == {a: ["Python", "SQL"],
+                                                                               b: ["SQL"]}
+        assert repo.skills_by_document(s, document_ids=[a, c], names=["Python", "Excel"]) == {a: ["Python"],
+                                                                                             c: ["Excel"]}
+        assert repo.document_texts(s, document_ids=repo.IdRange(b, c)) == {b: "text b", c: "text c"}
+        repo.save_chunk_vectors(s, document_id=b, encoder_key="k", chunks=1, dim=2, data=b"\x00" * 4)
+        assert list(repo.load_chunk_vectors(s, encoder_key="k", document_ids=repo.IdRange(a, c))) == [b]
+        assert repo.load_chunk_vectors(s, encoder_key="other", document_ids=[b]) == {}
+
+
+def test_migration_0003_adds_the_skill_index_and_removes_it_on_downgrade(engine) -> None:
+    def indexes() -> set[str]:
+        return {i["name"] for i in inspect(engine).get_indexes("skill_hits")}
+
+    assert "ix_skill_hits_skill_document_id" in indexes()
+    downgrade(engine, "0002")
+    assert "ix_skill_hits_skill_document_id" not in indexes() and "ix_skill_hits_document_id" in indexes()
+    upgrade(engine)
+    assert "ix_skill_hits_skill_document_id" in indexes()
