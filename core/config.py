@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     database_url: str = ""
     device: str = Field(default="auto", description="auto | cpu | cuda | cuda:N")
     scorer: str = Field(default="minilm-cosine", description="name of the scorer to load")
+    rescore_with: str = Field(default="", description="a cross-encoder folder (python -m models train-cross) "
+                              "that re-scores the top of every ranking; empty: none")
+    rescore_top: int = Field(default=20, ge=1, le=1000, description="CVs the cross-encoder re-scores per ranking")
     encoder: str = Field(
         default="bundled:all-MiniLM-L6-v2",
         description="'bundled:all-MiniLM-L6-v2', a local folder, or a Hugging Face hub id",

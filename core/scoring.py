@@ -291,11 +291,25 @@ SCORERS = ("minilm-cosine", *TRAINED_SCORERS)
 
 
 def load_scorer(settings: Settings) -> Scorer:
+    """The scorer of the settings: ``RECRUIT_SCORER``, its top re-scored by ``RECRUIT_RESCORE_WITH`` if set.
+
+    Loads model weights: call once per process.
+    """
+    first = _load_first_stage(settings)
+    if not settings.rescore_with:
+        return first
+    from models.cross_encoder import TopRescorer, load_cross_scorer
+
+    cross = load_cross_scorer(Path(settings.rescore_with).expanduser(), device=settings.device)
+    return TopRescorer(first, cross, top=settings.rescore_top)
+
+
+def _load_first_stage(settings: Settings) -> Scorer:
     """Build the scorer named by ``RECRUIT_SCORER`` (loads model weights: call once per process).
 
     ``minilm-cosine`` is the untrained chunk-averaged cosine; ``bi-encoder`` the trained pair
     head of ``models/trained/bi-encoder-minilm`` (see its model card); a folder path loads
-    trained artifacts from there.
+    trained artifacts from there (a bi-encoder head, or a cross-encoder from ``train-cross``).
     """
     from models.encoder import load_encoder
 
@@ -305,6 +319,11 @@ def load_scorer(settings: Settings) -> Scorer:
     if settings.scorer not in SCORERS and folder is None:
         raise ModelUnavailable(f"unknown scorer {settings.scorer!r}; available: {', '.join(SCORERS)} or a folder "
                                "of trained artifacts")
+    if folder is not None:
+        from models.cross_encoder import is_cross_artifact, load_cross_scorer
+
+        if is_cross_artifact(folder):
+            return load_cross_scorer(folder, device=settings.device)
     encoder = load_encoder(settings.encoder, device=settings.device, batch_size=settings.batch_size,
                            pooling=settings.pooling)
     if folder is not None:

@@ -23,11 +23,12 @@ def _database(url: str) -> Engine:
 
 @st.cache_resource(show_spinner="Loading the scoring model (first time only)…")
 def _scorer(scorer: str, encoder: str, device: str, chunk_tokens: int, overlap: int, batch_size: int,
-            pooling: str) -> Scorer:
+            pooling: str, rescore_with: str, rescore_top: int) -> Scorer:
     from core.scoring import load_scorer
 
     return load_scorer(Settings(scorer=scorer, encoder=encoder, device=device, chunk_tokens=chunk_tokens,
-                                chunk_overlap=overlap, batch_size=batch_size, pooling=pooling))
+                                chunk_overlap=overlap, batch_size=batch_size, pooling=pooling,
+                                rescore_with=rescore_with, rescore_top=rescore_top))
 
 
 @st.cache_resource(show_spinner="Loading the skills model (first time only)…")
@@ -43,7 +44,8 @@ def database() -> Engine:
 
 def scorer() -> Scorer:
     s = get_settings()
-    return _scorer(s.scorer, s.encoder, s.device, s.chunk_tokens, s.chunk_overlap, s.batch_size, s.pooling)
+    return _scorer(s.scorer, s.encoder, s.device, s.chunk_tokens, s.chunk_overlap, s.batch_size, s.pooling,
+                   s.rescore_with, s.rescore_top)
 
 
 def skill_extractor() -> SkillExtractor:

@@ -38,6 +38,16 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument("--max-pairs", type=int, default=None, help="train on a seeded sample of the pairs")
     train.add_argument("--no-crossval", action="store_true", help="skip the cross-validated rubric figures")
     train.add_argument("--ablation", action="store_true", help="also cross-validate without each feature group")
+    cross = sub.add_parser("train-cross", help="train the LoRA cross-encoder (re-scores the top of a ranking)")
+    cross.add_argument("--pairs", type=Path, default=get_settings().data_dir / "weak_pairs" / "pairs.csv")
+    cross.add_argument("--rubric", type=Path, default=get_settings().shared_data_dir / "fit_labels" / "fit_labels.csv")
+    cross.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "trained" / "cross-encoder-minilm")
+    cross.add_argument("--encoder", default="bundled:all-MiniLM-L6-v2", help="backbone (bundled:NAME, folder or hub id)")
+    cross.add_argument("--max-pairs", type=int, default=1500, help="weak pairs to train on (seeded sample)")
+    cross.add_argument("--epochs", type=int, default=1)
+    cross.add_argument("--pair-tokens", type=int, default=256)
+    cross.add_argument("--seed", type=int, default=13)
+    cross.add_argument("--device", default="auto")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
@@ -55,6 +65,20 @@ def main(argv: list[str] | None = None) -> int:
                               config=TrainConfig(epochs=args.epochs, seed=args.seed), max_pairs=args.max_pairs,
                               crossval=not args.no_crossval, ablation=args.ablation)
         print(json.dumps({k: v for k, v in report.items() if k != "history"}, indent=2, default=str))  # noqa: T201
+        return 0
+    if args.command == "train-cross":
+        import json
+
+        from models.cross_encoder import CrossConfig, run_cross_training
+
+        if not args.pairs.is_file():
+            print(f"error: no training pairs at {args.pairs}; run `python -m models build-data --out "  # noqa: T201
+                  f"{args.pairs.parent}` first", file=sys.stderr)
+            return 2
+        config = CrossConfig(encoder=args.encoder, epochs=args.epochs, pair_tokens=args.pair_tokens, seed=args.seed)
+        report = run_cross_training(pairs_csv=args.pairs, rubric_csv=args.rubric, out=args.out, config=config,
+                                    max_pairs=args.max_pairs, device=args.device)
+        print(json.dumps(report, indent=2, default=str))  # noqa: T201
         return 0
     if args.command == "evaluate":
         return evaluation.run_cli(args)

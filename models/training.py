@@ -13,7 +13,7 @@ import copy
 import logging
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -104,9 +104,7 @@ def document_scores(head: PairHead, data: PreparedPairs, feature_mask: np.ndarra
             rows = list(range(begin, min(begin + batch, len(data))))
             u, v, seg, extra = _batch_tensors(data, rows, feature_mask, max_jd, max_cv)
             pair = head(u, v, extra if head.config.extra_features else None)
-            sums = torch.zeros(len(rows)).index_add_(0, seg, pair)
-            counts = torch.zeros(len(rows)).index_add_(0, seg, torch.ones_like(pair))
-            out[begin : begin + len(rows)] = (sums / counts).numpy() * 100
+            out[begin : begin + len(rows)] = segment_means(pair, seg, len(rows)).numpy() * 100
     return out
 
 
@@ -154,65 +152,121 @@ class TrainResult:
     seconds: float
 
 
-def train_head(train: PreparedPairs, val: PreparedPairs | None, config: TrainConfig, *, dim: int,
-               show_progress: bool = True) -> TrainResult:
-    """Fit a pair head; keep the epoch with the best validation weighted F1 (thresholds tuned on val)."""
-    torch.manual_seed(config.seed)
-    rng = random.Random(config.seed)
-    mask = feature_mask(config.features)
-    head = PairHead(HeadConfig(dim=dim, extra_features=int(mask.sum()), hidden=config.hidden,
-                               dropout=config.dropout, use_embeddings=config.use_embeddings))
-    optimizer = torch.optim.AdamW(head.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-    steps_per_epoch = max(1, len(train) // (config.batch_pairs * config.accumulation))
-    total = steps_per_epoch * config.epochs
-    warmup = max(1, int(total * config.warmup_fraction))
+@dataclass
+class LoopResult:
+    best_epoch: int
+    best_f1: float  # validation weighted F1 of the kept epoch (nan without validation)
+    best_extra: object  # what ``validate`` returned beside the F1 for the kept epoch
+    history: list[dict[str, float]]
+    seconds: float
+
+
+def fit_document_scores(
+    *,
+    model: torch.nn.Module,
+    optimizer: torch.optim.Optimizer,
+    labels: np.ndarray,
+    document_scores_of: Callable[[list[int]], torch.Tensor],
+    validate: Callable[[], tuple[float, object]] | None,
+    epochs: int,
+    batch_pairs: int,
+    accumulation: int,
+    warmup_fraction: float,
+    seed: int,
+    desc: str = "epoch",
+    show_progress: bool = True,
+) -> LoopResult:
+    """The training loop both pairings share (the recipe of the research).
+
+    Shuffled mini-batches of document pairs; ``document_scores_of(rows)`` gives their chunk-averaged
+    scores in [0, 1]; loss = class-weighted (40/30/30) MSE against the 0 / 0.5 / 1 labels;
+    gradient accumulation, clipping at 1.0, AdamW steps under linear warm-up then decay. After each
+    epoch ``validate()`` returns (weighted F1, extra); the trainable weights of the best epoch are
+    restored at the end.
+    """
+    rng = random.Random(seed)
+    batches_per_epoch = (len(labels) + batch_pairs - 1) // batch_pairs
+    total = max(1, batches_per_epoch * epochs // accumulation)
+    warmup = max(1, int(total * warmup_fraction))
     scheduler = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup))))
-    weights = torch.from_numpy(class_weights(train.labels))
-    labels = torch.from_numpy(train.labels)
-    best: tuple[float, int, dict, Thresholds] | None = None
+    weights = torch.from_numpy(class_weights(labels))
+    targets = torch.from_numpy(np.asarray(labels, dtype=np.float32))
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    best: tuple[float, int, dict, object] | None = None
     history: list[dict[str, float]] = []
     started = time.perf_counter()
-    order = list(range(len(train)))
-    for epoch in range(1, config.epochs + 1):
-        head.train()
+    order = list(range(len(labels)))
+    for epoch in range(1, epochs + 1):
+        model.train()
         rng.shuffle(order)
         running = 0.0
-        batches = [order[i : i + config.batch_pairs] for i in range(0, len(order), config.batch_pairs)]
-        for step, rows in enumerate(tqdm(batches, desc=f"epoch {epoch}", leave=False, disable=not show_progress)):
-            u, v, seg, extra = _batch_tensors(train, rows, mask, config.max_jd_chunks, config.max_cv_chunks)
-            pair = head(u, v, extra if head.config.extra_features else None)
-            sums = torch.zeros(len(rows)).index_add(0, seg, pair)
-            counts = torch.zeros(len(rows)).index_add(0, seg, torch.ones_like(pair))
-            doc = sums / counts
+        batches = [order[i : i + batch_pairs] for i in range(0, len(order), batch_pairs)]
+        for step, rows in enumerate(tqdm(batches, desc=f"{desc} {epoch}", leave=False, disable=not show_progress)):
+            doc = document_scores_of(rows)
             idx = torch.tensor(rows)
-            loss = (weights[idx] * (doc - labels[idx]) ** 2).mean() / config.accumulation
+            loss = (weights[idx] * (doc - targets[idx]) ** 2).mean() / accumulation
             loss.backward()
-            running += float(loss.detach()) * config.accumulation
-            if (step + 1) % config.accumulation == 0 or step + 1 == len(batches):
-                torch.nn.utils.clip_grad_norm_(head.parameters(), 1.0)
+            running += float(loss.detach()) * accumulation
+            if (step + 1) % accumulation == 0 or step + 1 == len(batches):
+                torch.nn.utils.clip_grad_norm_(trainable, 1.0)
                 optimizer.step()
                 scheduler.step()
                 optimizer.zero_grad()
         record = {"epoch": epoch, "train_loss": running / max(1, len(batches))}
-        if val is not None and len(val):
-            scores = document_scores(head, val, mask)
-            truth = [FitClass.parse(x) for x in val.labels]
-            t = tune_thresholds(scores, truth, source="validation")
-            f1 = weighted_f1(truth, [t.classify(s) for s in scores])
+        if validate is not None:
+            f1, extra = validate()
             record["val_weighted_f1"] = f1
             if best is None or f1 > best[0]:
-                best = (f1, epoch, copy.deepcopy(head.state_dict()), t)
+                state = {k: v.detach().clone() for k, v in model.state_dict().items()
+                         if k in {n for n, p in model.named_parameters() if p.requires_grad}}
+                best = (f1, epoch, copy.deepcopy(state), extra)
         history.append(record)
-        logger.info("epoch %d: %s", epoch, record)
-    if best is not None:
-        head.load_state_dict(best[2])
-        result = TrainResult(head, best[1], best[0], best[3], history, time.perf_counter() - started)
-    else:
-        result = TrainResult(head, config.epochs, float("nan"), Thresholds(30, 60, "none"), history,
-                             time.perf_counter() - started)
-    head.eval()
-    return result
+        logger.info("%s %d: %s", desc, epoch, record)
+    model.eval()
+    if best is None:
+        return LoopResult(epochs, float("nan"), None, history, time.perf_counter() - started)
+    model.load_state_dict(best[2], strict=False)
+    return LoopResult(best[1], best[0], best[3], history, time.perf_counter() - started)
+
+
+def segment_means(pair: torch.Tensor, segments: torch.Tensor, n: int) -> torch.Tensor:
+    """Mean pair score of each document pair (its chunk pairs carry its segment id)."""
+    sums = torch.zeros(n).index_add(0, segments, pair)
+    return sums / torch.zeros(n).index_add(0, segments, torch.ones_like(pair))
+
+
+def validation_f1(scores: np.ndarray, labels: np.ndarray) -> tuple[float, Thresholds]:
+    """Weighted F1 of 0–100 scores under thresholds tuned on them, and those thresholds."""
+    truth = [FitClass.parse(x) for x in labels]
+    t = tune_thresholds(scores.tolist(), truth, source="validation")
+    return weighted_f1(truth, [t.classify(float(s)) for s in scores]), t
+
+
+def train_head(train: PreparedPairs, val: PreparedPairs | None, config: TrainConfig, *, dim: int,
+               show_progress: bool = True) -> TrainResult:
+    """Fit a pair head; keep the epoch with the best validation weighted F1 (thresholds tuned on val)."""
+    torch.manual_seed(config.seed)
+    mask = feature_mask(config.features)
+    head = PairHead(HeadConfig(dim=dim, extra_features=int(mask.sum()), hidden=config.hidden,
+                               dropout=config.dropout, use_embeddings=config.use_embeddings))
+    optimizer = torch.optim.AdamW(head.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+
+    def document_scores_of(rows: list[int]) -> torch.Tensor:
+        u, v, seg, extra = _batch_tensors(train, rows, mask, config.max_jd_chunks, config.max_cv_chunks)
+        return segment_means(head(u, v, extra if head.config.extra_features else None), seg, len(rows))
+
+    def validate() -> tuple[float, object]:
+        assert val is not None
+        return validation_f1(document_scores(head, val, mask), val.labels)
+
+    loop = fit_document_scores(
+        model=head, optimizer=optimizer, labels=train.labels, document_scores_of=document_scores_of,
+        validate=validate if val is not None and len(val) else None, epochs=config.epochs,
+        batch_pairs=config.batch_pairs, accumulation=config.accumulation, warmup_fraction=config.warmup_fraction,
+        seed=config.seed, show_progress=show_progress)
+    thresholds = loop.best_extra if isinstance(loop.best_extra, Thresholds) else Thresholds(30, 60, "none")
+    return TrainResult(head, loop.best_epoch, loop.best_f1, thresholds, loop.history, loop.seconds)
 
 
 def grouped_split(frame: pd.DataFrame, *, side_fraction: float = 0.2, seed: int = 13) -> tuple[np.ndarray, np.ndarray]:
