@@ -70,6 +70,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=60, help="CVs to use")
     parser.add_argument("--naive", type=int, default=8, help="CVs for the (slow) naive baseline")
     parser.add_argument("--trained", type=Path, default=None, help="a folder of trained artifacts to time too")
+    parser.add_argument("--int8", action="store_true", help="also time the scorer with an int8-quantised encoder")
     parser.add_argument("--cross", type=Path, default=None, help="a cross-encoder folder (train-cross) to time too")
     args = parser.parse_args()
 
@@ -123,6 +124,16 @@ def main() -> None:
 
         others.append(("trained " + args.trained.name,
                        TrainedPairScorer(scorer.encoder, args.trained, skills_of=extractor_skills(load_skill_extractor()))))
+    if args.int8:
+        from core.scoring import ChunkAveragedCosineScorer
+        from models.encoder import load_encoder
+
+        quantized = ChunkAveragedCosineScorer(load_encoder(get_settings().encoder, device="cpu", quantize="int8"),
+                                              thresholds=scorer.thresholds)
+        quantized.score_batch(JD, texts[:2])
+        drift = max(abs(a.score - b.score) for a, b in zip(results, quantized.score_batch(jd, texts), strict=True))
+        print(f"int8  : max |score difference| vs fp32 on these {len(texts)} CVs = {drift:.2f} points")
+        others.append(("minilm-cosine, int8 encoder", quantized))
     if args.cross is not None:
         from models.cross_encoder import load_cross_scorer
 

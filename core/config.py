@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     chunk_tokens: int = Field(default=256, ge=16, le=8192, description="tokens per chunk, special tokens included")
     chunk_overlap: int = Field(default=32, ge=0, description="tokens shared by consecutive chunks")
     batch_size: int = Field(default=32, gt=0, description="chunks per forward pass")
+    quantize: str = Field(default="none", description="none | int8 (dynamic int8 Linear layers, CPU only)")
     shared_data_dir: Path = DEFAULT_SHARED_DATA
 
     @field_validator("device")
@@ -61,6 +62,14 @@ class Settings(BaseSettings):
         value = value.strip().lower()
         if value not in {"auto", "cpu", "cuda", "mps"} and not value.startswith("cuda:"):
             raise ValueError("RECRUIT_DEVICE must be auto, cpu, cuda, cuda:N or mps")
+        return value
+
+    @field_validator("quantize")
+    @classmethod
+    def _check_quantize(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in {"none", "int8"}:
+            raise ValueError("RECRUIT_QUANTIZE must be none or int8")
         return value
 
     @property

@@ -325,7 +325,7 @@ def _load_first_stage(settings: Settings) -> Scorer:
         if is_cross_artifact(folder):
             return load_cross_scorer(folder, device=settings.device)
     encoder = load_encoder(settings.encoder, device=settings.device, batch_size=settings.batch_size,
-                           pooling=settings.pooling)
+                           pooling=settings.pooling, quantize=settings.quantize)
     if folder is not None:
         if not (folder / "config.json").is_file():
             raise ModelUnavailable(f"no trained scorer at {folder}: train one with `python -m models train`")

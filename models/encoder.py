@@ -202,8 +202,31 @@ def _default_pooling(spec: str, source: str, model: torch.nn.Module) -> str:
     return "last" if decoder else "mean"
 
 
-def load_encoder(spec: str, *, device: str = "auto", batch_size: int = 64, pooling: str = "auto") -> TextEncoder:
+def quantize_int8(model: torch.nn.Module) -> torch.nn.Module:
+    """Dynamic int8 quantisation of the Linear layers (per-channel weights), for CPU inference.
+
+    Measured on 217 real CV chunks with MiniLM (2 cores): 1.34× faster, vectors at cosine 0.975
+    (min 0.95) of fp32 — close, not equal, so quantised vectors get their own version string
+    (and so their own database key) and are never mixed with fp32 ones.
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        # torch.ao.quantization and quantized tensors are deprecated in favour of torchao (not a
+        # dependency here); they still work in the pinned torch 2.13.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", UserWarning)
+        from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+        quantized = quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig})
+    return quantized
+
+
+def load_encoder(spec: str, *, device: str = "auto", batch_size: int = 64, pooling: str = "auto",
+                 quantize: str = "none") -> TextEncoder:
     """Load an encoder by setting: ``bundled:NAME``, a local folder, or a hub id.
+
+    ``quantize="int8"`` applies :func:`quantize_int8` (CPU only).
 
     Raises:
         ModelUnavailable: with what to do, when the weights are not installed or the hub is
@@ -227,6 +250,13 @@ def load_encoder(spec: str, *, device: str = "auto", batch_size: int = 64, pooli
     if not getattr(tokenizer, "is_fast", False):
         raise ModelUnavailable(f"the encoder {spec!r} has no fast tokenizer; chunking needs one")
     model.eval().to(torch_device)
+    if quantize not in {"none", "int8"}:
+        raise ModelUnavailable(f"unknown quantisation {quantize!r}; expected none or int8")
+    if quantize == "int8":
+        if torch_device.type != "cpu":
+            raise ModelUnavailable("int8 dynamic quantisation runs on the CPU only: set RECRUIT_DEVICE=cpu or "
+                                   "RECRUIT_QUANTIZE=none (a GPU uses bf16 instead)")
+        model = quantize_int8(model)
     if tokenizer.pad_token_id is None:  # decoders often have no pad token; any id works under the mask
         tokenizer.pad_token = tokenizer.eos_token
     pooling = _default_pooling(spec, source, model) if pooling == "auto" else pooling
@@ -235,7 +265,7 @@ def load_encoder(spec: str, *, device: str = "auto", batch_size: int = 64, pooli
     max_tokens = _max_tokens_of(source if is_local else None, int(model.config.max_position_embeddings))
     max_tokens = min(max_tokens, int(getattr(tokenizer, "model_max_length", max_tokens) or max_tokens))
     name = spec[len(BUNDLED_PREFIX) :] if spec.startswith(BUNDLED_PREFIX) else Path(spec).name or spec
-    version = _version_of(spec)
+    version = _version_of(spec) + ("+int8" if quantize == "int8" else "")
     logger.info("loaded encoder %s (%s) on %s, %d tokens, %s pooling", name, version, torch_device, max_tokens, pooling)
     return TextEncoder(name, version, tokenizer, model, torch_device, max_tokens, batch_size, pooling)
 
