@@ -4,3 +4,4 @@ from __future__ import annotations
 
 JOB_KEY = "selected_job_id"
 UPLOAD_NONCE_KEY = "upload_nonce"
+CANDIDATE_KEY = "selected_document_id"

@@ -119,6 +119,8 @@ st.caption(f"Scored by {rows[0].model_name} (version {rows[0].model_version}). "
            "Score = mean similarity of every job-description chunk with every CV chunk, 0–100.")
 st.download_button("Download ranking (CSV)", to_csv_bytes(frame), file_name=f"ranking-job-{job_id}.csv",
                    mime="text/csv")
+st.page_link(navigation.CANDIDATE, label="Open a candidate: skills, evidence and highlights",
+             icon=":material/person_search:")
 show_failures()
 if history:
     with st.expander(f"Batches for this job ({len(history)})"):

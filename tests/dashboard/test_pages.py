@@ -73,3 +73,32 @@ def test_rank_page_uploads_ranks_and_shows_errors_and_reloads() -> None:
     again = _new_app()
     again.switch_page("../pages/rank.py").run()
     assert list(again.dataframe[0].value["File"]) == ["maria.pdf", "chef.txt"]
+
+
+@pytest.mark.slow
+def test_candidate_page_shows_coverage_evidence_and_inert_highlights() -> None:
+    at = _new_app()
+    _create_job(at)
+    at.switch_page("../pages/candidate.py").run()
+    assert not at.exception, at.exception
+    assert any("No CV ranked" in i.value for i in at.info)
+    at.switch_page("../pages/rank.py").run()
+    cv = (b"Staff Accountant <script>alert('x')</script>\nSKILLS\nQuickBooks (4 years), Excel, bookkeeping, "
+          b"accounts payable\nEXPERIENCE\nDid bank reconciliation and the monthly close.")
+    at.file_uploader[0].set_value([("ana.txt", cv, "text/plain")])
+    at.run()
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+
+    at.switch_page("../pages/candidate.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Candidate"
+    assert at.metric[0].value == "1 of 1"
+    table = at.dataframe[0].value
+    quickbooks = table[table["Job skill"] == "QuickBooks"].iloc[0]
+    assert quickbooks["In this CV"] == "in the CV" and quickbooks["Years (CV)"] == 4.0
+    assert "QuickBooks (4 years)" in quickbooks["CV evidence"]
+    assert "GAAP" in set(table["Job skill"]) and table[table["Job skill"] == "GAAP"].iloc[0]["Level"] == "required"
+    page_html = " ".join(h.proto.body for h in at.get("html"))
+    assert "&lt;script&gt;" in page_html and "<script>" not in page_html
+    assert 'QuickBooks · matched' in page_html

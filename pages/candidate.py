@@ -1,0 +1,130 @@
+"""Candidate view: one CV against the selected job — skill coverage, evidence, charts, highlights."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core.skill_analysis import coverage, cv_skills, job_skills
+from core.skills import SkillHit, compare_skills
+from dashboard import charts, navigation, resources
+from dashboard.highlight import highlight_html, legend_html
+from dashboard.state import CANDIDATE_KEY, JOB_KEY
+from db import repository as repo
+from db.session import session_scope
+
+BATCH_ROWS = 30  # candidates in the batch heatmap
+BATCH_SKILLS = 25  # skills in the batch heatmap
+
+st.title("Candidate")
+engine = resources.database()
+
+with session_scope(engine) as session:
+    jobs = [(job.id, job.title) for job in repo.list_jobs(session)]
+if not jobs:
+    st.info("Create a job first, then rank CVs against it.")
+    st.page_link(navigation.JOBS, label="Go to Jobs", icon=":material/work:")
+    st.stop()
+
+ids = [job_id for job_id, _ in jobs]
+titles = dict(jobs)
+current = st.session_state.get(JOB_KEY)
+job_id = st.selectbox("Job", ids, index=ids.index(current) if current in ids else 0,
+                      format_func=lambda i: f"#{i} · {titles[i]}", key="candidate_page_job")
+st.session_state[JOB_KEY] = job_id
+
+with session_scope(engine) as session:
+    rows = repo.ranking(session, job_id=job_id)
+    job = repo.get_job(session, job_id=job_id)
+    job_text = job.description if job else ""
+if not rows:
+    st.info("No CV ranked for this job yet.")
+    st.page_link(navigation.RANK, label="Go to Rank CVs", icon=":material/leaderboard:")
+    st.stop()
+
+by_document = {r.document_id: r for r in rows}
+documents = list(by_document)
+chosen = st.session_state.get(CANDIDATE_KEY)
+document_id = st.selectbox(
+    "Candidate", documents, index=documents.index(chosen) if chosen in documents else 0,
+    format_func=lambda d: f"{by_document[d].rank}. {by_document[d].candidate_name} · {by_document[d].filename} "
+                          f"· {by_document[d].score:.1f}",
+    key="candidate_page_document")
+st.session_state[CANDIDATE_KEY] = document_id
+row = by_document[document_id]
+
+with session_scope(engine) as session:
+    document = repo.get_document(session, document_id=document_id)
+    if document is None:
+        st.error("This CV is no longer stored.")
+        st.stop()
+    text = document.text
+    hits = [SkillHit(h.skill, h.category, h.start, h.end, text[h.start : h.end])
+            for h in document.skill_hits if 0 <= h.start < h.end <= len(text)]
+
+extractor = resources.skill_extractor()
+asked = job_skills(job_text, extractor.extract(job_text))
+shown = cv_skills(text, hits)
+encoder = getattr(resources.scorer(), "encoder", None)
+cover = coverage(compare_skills([j.skill for j in asked], [c.skill for c in shown]),
+                 encoder.encode_texts if encoder is not None else None)
+
+cols = st.columns(4)
+cols[0].metric("Rank", f"{row.rank} of {len(rows)}")
+cols[1].metric("Score", f"{row.score:.1f}")
+cols[2].metric("Fit", row.fit_class)
+cols[3].metric("Skill coverage", f"{cover.score:.0%}", help="matched skills, a partial match counting one half")
+
+evidence = {c.skill.casefold(): c for c in shown}
+partial = {p.jd_skill.casefold(): p for p in cover.partial}
+matched = {s.casefold() for s in cover.matched}
+
+
+def status(skill: str) -> str:
+    key = skill.casefold()
+    if key in matched:
+        return "in the CV"
+    if key in partial:
+        return f"partial: {partial[key].cv_skill} (similarity {partial[key].similarity:.2f})"
+    return "missing"
+
+
+def cv_evidence(skill: str) -> str:
+    key = skill.casefold()
+    found = evidence.get(key) or (evidence.get(partial[key].cv_skill.casefold()) if key in partial else None)
+    return found.evidence if found else ""
+
+
+if asked:
+    table = pd.DataFrame([{
+        "Job skill": j.skill, "Level": j.level, "Category": j.category, "In this CV": status(j.skill),
+        "CV evidence": cv_evidence(j.skill),
+        "Years (CV)": (evidence[j.skill.casefold()].years if j.skill.casefold() in evidence else None),
+    } for j in asked])
+    st.subheader("What the job asks for")
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={"CV evidence": st.column_config.TextColumn("CV evidence", width="large")})
+    left, right = st.columns([3, 2])
+    left.plotly_chart(charts.coverage_by_category(asked, cover), width="stretch")
+    right.plotly_chart(charts.matched_missing_bar(cover), width="stretch")
+else:
+    st.info("The job description names no skill from the taxonomy, so there is nothing to match.")
+
+st.subheader("CV")
+status_of = {**{s.casefold(): "matched" for s in cover.matched},
+             **{p.cv_skill.casefold(): "partial" for p in cover.partial if p.cv_skill.casefold() not in matched}}
+st.html(legend_html())
+st.html(highlight_html(text, ((h.start, h.end, h.skill) for h in hits), status_of))
+if cover.extra:
+    st.caption("Other skills in this CV: " + ", ".join(cover.extra[:40]) + (" …" if len(cover.extra) > 40 else ""))
+
+with st.expander(f"The whole ranking for this job ({len(rows)} candidates)"):
+    required = [j.skill for j in asked if j.level == "required"] or [j.skill for j in asked]
+    required = required[:BATCH_SKILLS]
+    top = rows[:BATCH_ROWS]
+    if required:
+        with session_scope(engine) as session:
+            has = repo.skills_by_document(session, document_ids=[r.document_id for r in top], names=required)
+        st.plotly_chart(charts.batch_heatmap([f"{r.rank}. {r.candidate_name}" for r in top], required,
+                                             [set(has.get(r.document_id, ())) for r in top]), width="stretch")
+    st.plotly_chart(charts.common_missing([r.missing_skills for r in rows]), width="stretch")
