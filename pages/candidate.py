@@ -9,7 +9,8 @@ from core.skill_analysis import coverage, cv_skills, job_skills
 from core.skills import SkillHit, compare_skills
 from dashboard import charts, navigation, resources
 from dashboard.highlight import highlight_html, legend_html
-from dashboard.state import CANDIDATE_KEY, JOB_KEY
+from dashboard.state import CANDIDATE_KEY
+from dashboard.widgets import select_job
 from db import repository as repo
 from db.session import session_scope
 
@@ -19,19 +20,7 @@ BATCH_SKILLS = 25  # skills in the batch heatmap
 st.title("Candidate")
 engine = resources.database()
 
-with session_scope(engine) as session:
-    jobs = [(job.id, job.title) for job in repo.list_jobs(session)]
-if not jobs:
-    st.info("Create a job first, then rank CVs against it.")
-    st.page_link(navigation.JOBS, label="Go to Jobs", icon=":material/work:")
-    st.stop()
-
-ids = [job_id for job_id, _ in jobs]
-titles = dict(jobs)
-current = st.session_state.get(JOB_KEY)
-job_id = st.selectbox("Job", ids, index=ids.index(current) if current in ids else 0,
-                      format_func=lambda i: f"#{i} · {titles[i]}", key="candidate_page_job")
-st.session_state[JOB_KEY] = job_id
+job_id = select_job(engine, key="candidate_page_job", when_none="Create a job first, then rank CVs against it.")
 
 with session_scope(engine) as session:
     rows = repo.ranking(session, job_id=job_id)

@@ -10,7 +10,8 @@ from core.documents import UploadedFile
 from core.errors import RecruitError
 from core.pipeline import rank_uploads
 from dashboard import navigation, resources
-from dashboard.state import JOB_KEY, UPLOAD_NONCE_KEY
+from dashboard.state import UPLOAD_NONCE_KEY
+from dashboard.widgets import select_job
 from dashboard.tables import ranking_frame, to_csv_bytes
 from db import repository as repo
 from db.session import session_scope
@@ -19,19 +20,8 @@ st.title("Rank CVs")
 engine = resources.database()
 settings = get_settings()
 
-with session_scope(engine) as session:
-    jobs = [(job.id, job.title) for job in repo.list_jobs(session)]
-if not jobs:
-    st.info("Create a job first: the ranking compares CVs with its description.")
-    st.page_link(navigation.JOBS, label="Go to Jobs", icon=":material/work:")
-    st.stop()
-
-ids = [job_id for job_id, _ in jobs]
-titles = dict(jobs)
-current = st.session_state.get(JOB_KEY)
-job_id = st.selectbox("Job", ids, index=ids.index(current) if current in ids else 0,
-                      format_func=lambda i: f"#{i} · {titles[i]}", key="rank_page_job")
-st.session_state[JOB_KEY] = job_id
+job_id = select_job(engine, key="rank_page_job",
+                    when_none="Create a job first: the ranking compares CVs with its description.")
 
 nonce = st.session_state.setdefault(UPLOAD_NONCE_KEY, 0)
 files = st.file_uploader(
