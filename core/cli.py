@@ -3,6 +3,10 @@
 Parses, scores and stores the CVs, then prints the ranking (file, score, class, matched and
 missing skills) and every file that could not be read, with the reason. Exit code 0 when at
 least one CV was ranked, 1 when none was, 2 on bad arguments or an unusable job description.
+
+``python -m core evaluate-skills [--data PATH] [--json] [--errors N] [--labels SOURCE=L1,L2]``
+scores the skill extractor against span-labelled JSONL (:mod:`core.skills_eval`); exit code 0
+when it ran (malformed lines are skipped with a warning), 2 when the data is unusable.
 """
 
 from __future__ import annotations
@@ -139,6 +143,40 @@ def cmd_rank(args: argparse.Namespace) -> int:
     return 0 if outcome.ranked else 1
 
 
+def cmd_evaluate_skills(args: argparse.Namespace) -> int:
+    from core.skills import load_skill_extractor
+    from core.skills_eval import (
+        format_report,
+        parse_label_override,
+        protocols_with,
+        run_evaluation,
+        skipped_line_warnings,
+    )
+
+    try:
+        overrides = dict(parse_label_override(value) for value in args.labels)
+    except ValueError as exc:
+        sys.stderr.write(f"error: --labels: {exc}\n")
+        return 2
+    data = args.data if args.data is not None else get_settings().shared_data_dir / "skill_ner"
+    report = run_evaluation([data], load_skill_extractor(), protocols=protocols_with(overrides),
+                            top_errors=args.errors)
+    for warning in skipped_line_warnings(report["skipped_lines"]):
+        sys.stderr.write(f"warning: {warning}\n")
+    if args.json:
+        sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(format_report(report))
+    return 0
+
+
+def _non_negative(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {number}")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m core", description="Talent-ranking command line")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -148,6 +186,18 @@ def build_parser() -> argparse.ArgumentParser:
     rank.add_argument("--db", help="SQLAlchemy database URL (default: RECRUIT_DATABASE_URL or the SQLite file)")
     rank.add_argument("--json", action="store_true", help="print the result as JSON")
     rank.set_defaults(handler=cmd_rank)
+    skills = sub.add_parser("evaluate-skills",
+                            help="precision / recall / F1 of the skill extractor on labelled spans")
+    skills.add_argument("--data", type=Path, default=None,
+                        help="a JSONL file or a folder of them "
+                             "(default: skill_ner/ in RECRUIT_SHARED_DATA_DIR)")
+    skills.add_argument("--json", action="store_true", help="print the report as JSON")
+    skills.add_argument("--errors", type=_non_negative, default=0, metavar="N",
+                        help="list the N most frequent false positives and false negatives per source")
+    skills.add_argument("--labels", action="append", default=[], metavar="SOURCE=L1,L2",
+                        help="gold labels that count as skills for a source "
+                             "(repeatable; overrides the protocol)")
+    skills.set_defaults(handler=cmd_evaluate_skills)
     return parser
 
 
