@@ -80,7 +80,7 @@ _CONTEXT_ONLY = frozenset({
     "Protractor", "Puppeteer", "Postman", "Bamboo", "Access", "Word", "Zoom", "Slack", "Asana", "Sketch",
     "Blender", "Rhino", "Rhinoceros", "Maya", "Inventor", "Premiere", "Acrobat", "Illustrator", "Epic",
     "Opera", "Sage", "Tally", "Blackboard", "Gatsby", "Jekyll", "Sabre", "Airflow", "Cassandra", "Creole",
-    "Lexis", "Bloomberg", "Vue",
+    "Lexis", "Bloomberg", "Vue", "Flash", "Toad", "Apache",
 })
 # Names never also matched in capitals: "LATEX" is the glove material in healthcare CVs,
 # "SWIFT" the interbank messaging network in banking ones.
@@ -231,6 +231,8 @@ class SkillExtractor:
             for surface in entry.names:
                 rule = matching_rule(surface, entry.category)
                 variants = [surface]
+                if rule == "lower" and " " in surface:
+                    variants.append(surface.replace(" ", "-"))  # tag style: "amazon-web-services"
                 if rule != "lower":
                     if surface not in _NO_UPPER and surface.upper() != surface:
                         variants.append(surface.upper())
@@ -285,7 +287,7 @@ class SkillExtractor:
         text = doc.text
         hits: list[SkillHit] = []
         for span, kept in zip(spans, keep, strict=True):
-            if not kept:
+            if not kept or self._is_heading(text, span):
                 continue
             start, end = span.start_char, span.end_char
             if span.text.endswith(".") and (span.ent_id_, span.text) in self._context_surfaces:
@@ -293,6 +295,15 @@ class SkillExtractor:
             category = self._category.get(span.ent_id_, "")
             hits.append(SkillHit(span.ent_id_, category, start, end, text[start:end]))
         return hits
+
+    def _is_heading(self, text: str, span: Span) -> bool:
+        """A domain or soft-skill name alone on a line ending with ":" ("Compensation:") is a heading."""
+        if self._category.get(span.ent_id_) not in {"domain", "soft skill"}:
+            return False
+        line_start = text.rfind("\n", 0, span.start_char) + 1
+        line_end = text.find("\n", span.end_char)
+        line = text[line_start : line_end if line_end >= 0 else len(text)].strip()
+        return line.endswith(":") and line[:-1].strip().casefold() == span.text.casefold()
 
     def _spelled_right(self, span: Span) -> bool:
         allowed = self._spellings.get((span.ent_id_, span.text.casefold()))

@@ -306,7 +306,7 @@ Power BI | Microsoft Power BI | PowerBI | MS Power BI
 Microsoft SQL Server | SQL Server | MS SQL Server | MSSQL | MS SQL
 MySQL
 PostgreSQL | Postgres | Postgre SQL
-Oracle Database | Oracle DB | Oracle RDBMS | Oracle 11g | Oracle 12c
+Oracle Database | Oracle DB | Oracle RDBMS | Oracle 11g | Oracle 12c | Oracle
 MongoDB | Mongo DB | Mongo
 NoSQL
 Apache Spark | Spark | PySpark
@@ -334,6 +334,11 @@ Data entry | Data-entry
 Excel modeling | Excel modelling
 """,
     "tool": """
+Adobe Dreamweaver | Dreamweaver | Macromedia Dreamweaver
+Adobe Flash | Flash | Macromedia Flash
+Toad | Toad for Oracle
+Apache HTTP Server | Apache | Apache httpd | httpd
+Apache Tomcat | Tomcat
 Excel | Microsoft Excel | MS Excel | MS-Excel | Excel spreadsheets | Advanced Excel
 Spreadsheets | Spreadsheet | Spreadsheet software
 Microsoft Word | MS Word | MS-Word | Word

@@ -242,3 +242,21 @@ def test_matching_rules(surface: str, category: str, rule: str) -> None:
 
 def test_shared_extractor_is_built_once() -> None:
     assert load_skill_extractor() is load_skill_extractor()
+
+
+def test_tag_style_hyphenated_names_and_new_tools(skill_extractor) -> None:  # type: ignore[no-untyped-def]
+    found = [h.skill for h in skill_extractor.extract("Tags: amazon-web-services, design-patterns. Oracle, Tomcat and Dreamweaver.")]
+    assert "AWS" in found and "Oracle Database" in found and "Apache Tomcat" in found and "Adobe Dreamweaver" in found
+
+
+def test_a_domain_name_alone_as_a_heading_is_not_a_skill(skill_extractor) -> None:  # type: ignore[no-untyped-def]
+    text = "Compensation:\nCompetitive salary.\nSkills: compensation planning, payroll\nSales:\nSales of software"
+    found = [(h.text, h.start) for h in skill_extractor.extract(text)]
+    assert ("Compensation", 0) not in found and ("Sales", text.index("Sales:")) not in found
+    assert ("Sales", text.index("Sales of")) in found
+
+
+def test_flash_toad_and_apache_need_context(skill_extractor) -> None:  # type: ignore[no-untyped-def]
+    assert not skill_extractor.extract("A Flash flood hit the Apache reservation near Toad Hall.")
+    assert {h.skill for h in skill_extractor.extract("Tools: Toad, Apache, Flash, SQL")} >= {"Toad", "Apache HTTP Server",
+                                                                                           "Adobe Flash"}
