@@ -4,7 +4,8 @@
   of its sentence ("must", "required", "at least" / "a plus", "nice to have", "preferred") or,
   failing that, from the heading it sits under ("Requirements" / "Preferred qualifications").
 - **CVs**: each skill's evidence — the sentence it appears in, the CV section (``core.sections``)
-  and the years of use when the CV says so ("5 years of Python", "Python (3 yrs)").
+  and the years of use when the CV says so ("5 years of Python", "Python (3 yrs)"); with the CV's
+  dated roles, the year the skill was last used.
 - **Semantic match**: a JD skill the CV lacks by name is *partially* covered when the CV has a
   close skill by embedding similarity (the bundled encoder) — e.g. MySQL for PostgreSQL. It is
   reported as partial with the CV skill and the similarity, never as a full match.
@@ -15,14 +16,17 @@ run through spaCy once.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 import numpy as np
 
-from core.sections import find_sections
+from core.profile import Role
+from core.sections import Section, find_sections
 from core.skills import SkillHit, SkillMatch
 
 RequirementLevel = Literal["required", "nice to have", "unspecified"]
@@ -82,6 +86,7 @@ class CvSkill:
     section: str | None  # CV section of that mention ("experience", "skills", ...), None without headings
     mentions: int
     years: float | None  # years of use the CV states next to the skill, the largest if several
+    last_used: int | None = None  # end year (this year when current) of the latest dated role that mentions it
 
 
 @dataclass(frozen=True)
@@ -206,9 +211,30 @@ def job_skills(text: str, hits: Sequence[SkillHit]) -> list[JobSkill]:
     return list(found.values())
 
 
-def cv_skills(text: str, hits: Sequence[SkillHit]) -> list[CvSkill]:
-    """Each skill of a CV once, in order of first mention, with its evidence, section and years."""
+def _role_anchors(text: str, roles: Sequence[Role], this_year: int) -> list[tuple[int, int]]:
+    """(offset in ``text``, end year) of each dated role found again by the first line of its evidence."""
+    anchors = []
+    for role in roles:
+        words = role.evidence.split("\n", 1)[0].split()[:12]  # evidence has its whitespace collapsed
+        found = re.search(r"\s+".join(map(re.escape, words)), text) if words else None
+        at = found.start() if found else -1
+        year = this_year if role.current else (role.end.year if role.end else None)
+        if at >= 0 and year is not None:
+            anchors.append((at, year))
+    return sorted(anchors)
+
+
+def cv_skills(text: str, hits: Sequence[SkillHit], *, roles: Sequence[Role] = (),
+              today: date | None = None) -> list[CvSkill]:
+    """Each skill of a CV once, in order of first mention, with its evidence, section and years.
+
+    With the CV's dated ``roles`` (:func:`core.profile.extract_profile`), a mention in the
+    experience section is dated by the role above it: ``last_used`` is the latest such end year.
+    """
     sections = find_sections(text)
+    anchors = _role_anchors(text, roles, (today or date.today()).year)
+    experience = [s for s in sections if s.name == "experience"] or ([] if sections else [Section("all", 0, len(text))])
+    last_used: dict[str, int] = {}
     first: dict[str, SkillHit] = {}
     counts: dict[str, int] = {}
     years: dict[str, float] = {}
@@ -219,11 +245,15 @@ def cv_skills(text: str, hits: Sequence[SkillHit]) -> list[CvSkill]:
         stated = _years_near(text, hit)
         if stated is not None:
             years[key] = max(years.get(key, 0.0), stated)
+        if anchors and any(s.start <= hit.start < s.end for s in experience):
+            above = bisect.bisect_right(anchors, (hit.start, 10_000)) - 1
+            if above >= 0:
+                last_used[key] = max(last_used.get(key, 0), anchors[above][1])
     out = []
     for key, hit in first.items():
         section = next((s.name for s in sections if s.start <= hit.start < s.end), None)
         out.append(CvSkill(hit.skill, hit.category, sentence_around(text, hit.start, hit.end), section,
-                           counts[key], years.get(key)))
+                           counts[key], years.get(key), last_used.get(key)))
     return out
 
 

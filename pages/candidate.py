@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from core.profile import extract_profile
 from core.skill_analysis import coverage, cv_skills, job_skills
 from core.skills import SkillHit, compare_skills
 from dashboard import charts, navigation, resources
@@ -53,7 +54,8 @@ with session_scope(engine) as session:
 
 extractor = resources.skill_extractor()
 asked = job_skills(job_text, extractor.extract(job_text))
-shown = cv_skills(text, hits)
+profile = extract_profile(text)
+shown = cv_skills(text, hits, roles=profile.roles)
 encoder = getattr(resources.scorer(), "encoder", None)
 cover = coverage(compare_skills([j.skill for j in asked], [c.skill for c in shown]),
                  encoder.encode_texts if encoder is not None else None)
@@ -63,6 +65,28 @@ cols[0].metric("Rank", f"{row.rank} of {len(rows)}")
 cols[1].metric("Score", f"{row.score:.1f}")
 cols[2].metric("Fit", row.fit_class)
 cols[3].metric("Skill coverage", f"{cover.score:.0%}", help="matched skills, a partial match counting one half")
+
+# Profile: every value is CV text, so it is shown through widgets that never render Markdown/HTML.
+with st.container(border=True):
+    top = st.columns(3)
+    top[0].metric("Current title", profile.current_title or "—")
+    top[1].metric("Experience", f"{profile.total_years:g} years" if profile.total_years is not None else "—",
+                  help="from the dated roles in the CV; overlapping periods counted once")
+    top[2].metric("Education", profile.education[0].degree or "—" if profile.education else "—")
+    contact = {"Name": profile.name, "Email": profile.email, "Phone": profile.phone, "Location": profile.location,
+               "Links": ", ".join(profile.links) or None}
+    st.dataframe(pd.DataFrame([{k: v or "—" for k, v in contact.items()}]), hide_index=True, width="stretch")
+    if profile.roles or profile.education:
+        left, right = st.columns(2)
+        if profile.roles:
+            left.dataframe(pd.DataFrame([{
+                "Role": r.title or "—", "From": r.start.strftime("%b %Y") if r.start else "—",
+                "To": "present" if r.current else (r.end.strftime("%b %Y") if r.end else "—")} for r in profile.roles]),
+                hide_index=True, width="stretch")
+        if profile.education:
+            right.dataframe(pd.DataFrame([{
+                "Degree": e.degree or "—", "Field": e.field or "—", "Institution": e.institution or "—",
+                "Year": e.year} for e in profile.education]), hide_index=True, width="stretch")
 
 evidence = {c.skill.casefold(): c for c in shown}
 partial = {p.jd_skill.casefold(): p for p in cover.partial}
@@ -89,6 +113,7 @@ if asked:
         "Job skill": j.skill, "Level": j.level, "Category": j.category, "In this CV": status(j.skill),
         "CV evidence": cv_evidence(j.skill),
         "Years (CV)": (evidence[j.skill.casefold()].years if j.skill.casefold() in evidence else None),
+        "Last used": (evidence[j.skill.casefold()].last_used if j.skill.casefold() in evidence else None),
     } for j in asked])
     st.subheader("What the job asks for")
     st.dataframe(table, hide_index=True, width="stretch",

@@ -132,3 +132,19 @@ def test_partial_threshold_on_the_real_encoder(encoder) -> None:  # type: ignore
     assert partial("PostgreSQL", "MySQL") and partial("SQL", "Oracle Database") and partial("Nursing", "Patient Care")
     assert not partial("Python", "Excel") and not partial("Communication", "Python") and not partial("React", "Angular")
     assert 0 < PARTIAL_SIMILARITY < 1
+
+
+def test_last_used_year_comes_from_the_dated_role_above_the_mention(skill_extractor) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from core.profile import extract_profile
+
+    cv = ("Data Engineer\nEXPERIENCE\nData Engineer, Acme  Jan 2020 - Present\n- Built pipelines in Python and Docker\n"
+          "Analyst, Beta  Mar 2014 - Dec 2017\n- Reports in Excel and Python\nSKILLS\nKubernetes")
+    today = date(2026, 11, 25)
+    roles = extract_profile(cv, today=today).roles
+    found = {c.skill: c for c in cv_skills(cv, skill_extractor.extract(cv), roles=roles, today=today)}
+    assert found["Python"].last_used == 2026 and found["Docker"].last_used == 2026
+    assert found["Excel"].last_used == 2017
+    assert found["Kubernetes"].last_used is None  # only in the skills list: no date says when
+    assert cv_skills(cv, skill_extractor.extract(cv))[0].last_used is None  # without roles

@@ -84,7 +84,8 @@ def test_candidate_page_shows_coverage_evidence_and_inert_highlights() -> None:
     assert any("No CV ranked" in i.value for i in at.info)
     at.switch_page("../pages/rank.py").run()
     cv = (b"Staff Accountant <script>alert('x')</script>\nSKILLS\nQuickBooks (4 years), Excel, bookkeeping, "
-          b"accounts payable\nEXPERIENCE\nDid bank reconciliation and the monthly close.")
+          b"accounts payable\nEXPERIENCE\nStaff Accountant, Acme  Jan 2019 - Dec 2022\n"
+          b"Did bank reconciliation and the monthly close in QuickBooks.")
     at.file_uploader[0].set_value([("ana.txt", cv, "text/plain")])
     at.run()
     at.button[0].click().run()
@@ -94,9 +95,14 @@ def test_candidate_page_shows_coverage_evidence_and_inert_highlights() -> None:
     assert not at.exception, at.exception
     assert at.title[0].value == "Candidate"
     assert at.metric[0].value == "1 of 1"
-    table = at.dataframe[0].value
+    table = next(d.value for d in at.dataframe if "Job skill" in d.value.columns)
+    roles = next(d.value for d in at.dataframe if "Role" in d.value.columns)
+    metrics = {m.label: m.value for m in at.metric}
+    assert list(roles["Role"]) == ["Staff Accountant"] and metrics["Current title"] == "Staff Accountant"
+    assert metrics["Experience"] == "4 years"  # Jan 2019 – Dec 2022, both months counted
     quickbooks = table[table["Job skill"] == "QuickBooks"].iloc[0]
     assert quickbooks["In this CV"] == "in the CV" and quickbooks["Years (CV)"] == 4.0
+    assert quickbooks["Last used"] == 2022
     assert "QuickBooks (4 years)" in quickbooks["CV evidence"]
     assert "GAAP" in set(table["Job skill"]) and table[table["Job skill"] == "GAAP"].iloc[0]["Level"] == "required"
     page_html = " ".join(h.proto.body for h in at.get("html"))
