@@ -32,11 +32,16 @@ from core.skills import SkillHit, SkillMatch
 RequirementLevel = Literal["required", "nice to have", "unspecified"]
 LEVELS: tuple[RequirementLevel, ...] = ("required", "nice to have", "unspecified")
 
-# Cosine of skill-name embeddings (bundled MiniLM) from which a CV skill partially covers a JD
-# skill. Chosen on hand-picked pairs: PostgreSQL~MySQL 0.55, SQL~Oracle Database 0.59, Deep
-# Learning~TensorFlow 0.54, Nursing~Patient Care 0.63 are above; Python~Java 0.45, Python~Excel
-# 0.39, Communication~Python 0.22, React~Angular 0.27 below (tested in tests/core/test_skill_analysis.py).
-PARTIAL_SIMILARITY = 0.5
+# Similarity from which a CV skill partially covers a JD skill: the larger of the cosines of their
+# names and of their described names ("PyTorch: PyTorch is an open source machine learning
+# library.", core.skill_descriptions), bundled MiniLM. Chosen on hand-picked pairs: Deep learning
+# ~PyTorch 0.49, ~TensorFlow 0.54, Machine learning~scikit-learn 0.59, PostgreSQL~MySQL 0.78,
+# JavaScript~TypeScript 0.64, Docker~Kubernetes 0.52, SQL~Oracle Database 0.59 are above;
+# Python~Java 0.45, Python~Excel 0.39, React~Angular 0.44, Communication~Python 0.22, Accounting~
+# Sales 0.44 below (tests/core/test_skill_analysis.py).
+PARTIAL_SIMILARITY = 0.48
+# Names alike, skills not: never a partial match of each other.
+FALSE_FRIENDS = frozenset({frozenset({"java", "javascript"})})
 MAX_EVIDENCE_CHARS = 240
 CUE_WINDOW_CHARS = 120
 
@@ -276,17 +281,28 @@ Encode = Callable[[list[str]], np.ndarray]
 """Unit vectors for short texts (e.g. ``TextEncoder.encode_texts``)."""
 
 
-def coverage(match: SkillMatch, encode: Encode | None = None, *, threshold: float = PARTIAL_SIMILARITY) -> Coverage:
+def coverage(match: SkillMatch, encode: Encode | None = None, *, describe: Callable[[str], str] | None = None,
+             threshold: float = PARTIAL_SIMILARITY) -> Coverage:
     """Refine an exact :class:`SkillMatch` with partial (semantic) matches of the missing JD skills.
 
-    Each missing JD skill takes its most similar extra CV skill when their name embeddings reach
-    ``threshold``; a CV skill may partially cover several JD skills. Without ``encode`` there are
-    no partial matches.
+    Each missing JD skill takes its most similar extra CV skill when their embeddings reach
+    ``threshold``; a CV skill may partially cover several JD skills. ``describe`` gives the text
+    encoded for a skill (e.g. "PyTorch: an open source machine learning library", see
+    :mod:`core.skill_descriptions`); the name by default. Without ``encode`` there are no
+    partial matches.
     """
     if encode is None or not match.missing or not match.extra:
         return Coverage(match.matched, (), match.missing, match.extra)
-    vectors = np.asarray(encode([*match.missing, *match.extra]), dtype=np.float32)
+    names = [*match.missing, *match.extra]
+    vectors = np.asarray(encode(names), dtype=np.float32)
     similarity = vectors[: len(match.missing)] @ vectors[len(match.missing) :].T
+    if describe is not None:
+        described = np.asarray(encode([describe(n) for n in names]), dtype=np.float32)
+        similarity = np.maximum(similarity, described[: len(match.missing)] @ described[len(match.missing) :].T)
+    for row, jd_skill in enumerate(match.missing):
+        for col, cv_skill in enumerate(match.extra):
+            if frozenset({jd_skill.casefold(), cv_skill.casefold()}) in FALSE_FRIENDS:
+                similarity[row, col] = -1.0
     partial, missing = [], []
     for row, jd_skill in enumerate(match.missing):
         best = int(np.argmax(similarity[row]))

@@ -1545,6 +1545,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"wrote {len(entries)} skills, {n_aliases} aliases, {size:,} bytes to {args.out}")  # noqa: T201
     for category, count in summarize(entries).items():
         print(f"  {category:22s} {count:5d}")  # noqa: T201
+    from core.skill_descriptions import build_descriptions, write_descriptions
+
+    descriptions = build_descriptions(entries, args.data)
+    target = args.out.with_name("skill_descriptions.csv")
+    write_descriptions(descriptions, target)
+    print(f"wrote descriptions of {len(descriptions)} skills to {target}")  # noqa: T201
     return 0
 
 

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core.profile import extract_profile
+from core.skill_descriptions import describe, load_descriptions
 from core.skill_analysis import coverage, cv_skills, job_skills
 from core.skills import SkillHit, compare_skills
 from dashboard import charts, navigation, resources
@@ -57,8 +58,10 @@ asked = job_skills(job_text, extractor.extract(job_text))
 profile = extract_profile(text)
 shown = cv_skills(text, hits, roles=profile.roles)
 encoder = getattr(resources.scorer(), "encoder", None)
+descriptions = load_descriptions()
 cover = coverage(compare_skills([j.skill for j in asked], [c.skill for c in shown]),
-                 encoder.encode_texts if encoder is not None else None)
+                 encoder.encode_texts if encoder is not None else None,
+                 describe=lambda skill: describe(skill, descriptions))
 
 cols = st.columns(4)
 cols[0].metric("Rank", f"{row.rank} of {len(rows)}")

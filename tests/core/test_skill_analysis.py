@@ -125,12 +125,22 @@ def test_partial_matches_are_reported_apart_from_full_ones() -> None:
 
 
 @pytest.mark.slow
-def test_partial_threshold_on_the_real_encoder(encoder) -> None:  # type: ignore[no-untyped-def]
-    def partial(jd: str, cv: str) -> bool:
-        return bool(coverage(SkillMatch((), (jd,), (cv,), 0.0), encoder.encode_texts).partial)
+def test_partial_threshold_on_the_real_encoder_with_descriptions(encoder) -> None:  # type: ignore[no-untyped-def]
+    from functools import partial as bind
 
-    assert partial("PostgreSQL", "MySQL") and partial("SQL", "Oracle Database") and partial("Nursing", "Patient Care")
+    from core.skill_descriptions import describe, load_descriptions
+
+    described = bind(describe, descriptions=load_descriptions())
+
+    def partial(jd: str, cv: str) -> bool:
+        return bool(coverage(SkillMatch((), (jd,), (cv,), 0.0), encoder.encode_texts, describe=described).partial)
+
+    # The example: a deep-learning framework partially covers "deep learning".
+    assert partial("Deep learning", "PyTorch") and partial("Machine learning", "scikit-learn")
+    assert partial("PostgreSQL", "MySQL") and partial("SQL", "Oracle Database") and partial("Docker", "Kubernetes")
     assert not partial("Python", "Excel") and not partial("Communication", "Python") and not partial("React", "Angular")
+    assert not partial("Python", "Java") and not partial("Accounting", "Sales")
+    assert not partial("Java", "JavaScript")  # a false friend, excluded by name
     assert 0 < PARTIAL_SIMILARITY < 1
 
 
