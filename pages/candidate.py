@@ -132,6 +132,8 @@ status_of = {**{s.casefold(): "matched" for s in cover.matched},
              **{p.cv_skill.casefold(): "partial" for p in cover.partial if p.cv_skill.casefold() not in matched}}
 st.html(legend_html())
 st.html(highlight_html(text, ((h.start, h.end, h.skill) for h in hits), status_of))
+if cover.missing:
+    st.caption("Asked by the job, not in this CV: " + ", ".join(cover.missing))
 if cover.extra:
     st.caption("Other skills in this CV: " + ", ".join(cover.extra[:40]) + (" …" if len(cover.extra) > 40 else ""))
 
