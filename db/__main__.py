@@ -1,0 +1,47 @@
+"""Database command line: ``python -m db backup FILE`` / ``python -m db restore FILE [--replace]``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from core.config import get_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m db", description=__doc__)
+    parser.add_argument("--db", default=None, help="SQLAlchemy URL (default: RECRUIT_DATABASE_URL or the SQLite file)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    back = sub.add_parser("backup", help="write the whole database to FILE (gzip JSON lines)")
+    back.add_argument("file", type=Path)
+    rest = sub.add_parser("restore", help="load FILE into an empty database (or --replace what is there)")
+    rest.add_argument("file", type=Path)
+    rest.add_argument("--replace", action="store_true",
+                      help="replace existing rows (they are first backed up beside FILE)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+
+    from db.backup import BackupError, backup, restore
+    from db.migrate import open_database
+
+    engine = open_database(args.db or get_settings().resolved_database_url)
+    try:
+        if args.command == "backup":
+            summary = backup(engine, args.file)
+            verb = "backed up"
+        else:
+            summary = restore(engine, args.file, replace=args.replace)
+            verb = "restored"
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)  # noqa: T201
+        return 2
+    total = sum(summary.rows.values())
+    print(f"{verb} {total} rows ({', '.join(f'{k} {v}' for k, v in summary.rows.items() if v)}) "  # noqa: T201
+          f"{'to' if verb == 'backed up' else 'from'} {summary.path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
