@@ -31,6 +31,18 @@ class ParseLimits(BaseSettings):
     max_zip_ratio: float = Field(default=100.0, gt=1, description="largest compression ratio of a ZIP member")
     max_pages: int = Field(default=100, gt=0, description="pages read from one PDF; the rest is dropped with a warning")
     max_text_chars: int = Field(default=200_000, gt=0, description="characters kept from one document")
+    pdf_reader: str = Field(default="fast", description="fast (pypdfium2, pdfplumber for pages it cannot "
+                            "trust) | pdfplumber (pdfplumber only, the slow reference)")
+    parse_workers: int = Field(default=0, ge=0, description="processes parse_many uses; 0: one per CPU core")
+    parse_timeout_s: float = Field(default=60.0, gt=0, description="seconds one file may take in parse_many")
+
+    @field_validator("pdf_reader")
+    @classmethod
+    def _check_pdf_reader(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in {"fast", "pdfplumber"}:
+            raise ValueError("RECRUIT_PDF_READER must be fast or pdfplumber")
+        return value
 
 
 class Settings(BaseSettings):

@@ -11,14 +11,15 @@ Messages are about the file, never start with its name: every caller shows
 
 The package, one job per module:
 
-- :mod:`~core.documents.parse`: :func:`parse_document`, :func:`expand_uploads` and
-  :func:`parse_uploads`, which tie the readers below together.
+- :mod:`~core.documents.parse`: :func:`parse_document`, :func:`expand_uploads`,
+  :func:`parse_uploads` and :func:`parse_many` (a process pool), which tie the readers below together.
 - :mod:`~core.documents.model`: the values (:class:`UploadedFile`, :class:`Document`,
   :class:`ParseFailure`).
 - :mod:`~core.documents.detect`: what a file is, from its magic bytes first and its name second.
 - :mod:`~core.documents.normalize`: text clean-up and mojibake repair.
-- :mod:`~core.documents.pdf` and :mod:`~core.documents.pdf_layout`: PDF reading, and the
-  reading order of one- and two-column pages.
+- :mod:`~core.documents.pdf`, :mod:`~core.documents.pdf_fast` and
+  :mod:`~core.documents.pdf_layout`: PDF reading (pypdfium2, pdfplumber where needed), and
+  the reading order of one- and two-column pages.
 - :mod:`~core.documents.docx`: Word documents (paragraphs, tables, text boxes).
 - :mod:`~core.documents.plain_text`: decoding text files.
 - :mod:`~core.documents.archive`: ZIP batches, opened in memory with bounds.
@@ -35,7 +36,7 @@ from __future__ import annotations
 from core.documents.detect import SUPPORTED_EXTENSIONS, detect_file_type
 from core.documents.model import Document, ParseFailure, UploadedFile
 from core.documents.normalize import normalize_text
-from core.documents.parse import expand_uploads, parse_document, parse_uploads
+from core.documents.parse import expand_uploads, parse_document, parse_many, parse_uploads
 from core.sections import Section
 
 __all__ = [
@@ -48,5 +49,6 @@ __all__ = [
     "expand_uploads",
     "normalize_text",
     "parse_document",
+    "parse_many",
     "parse_uploads",
 ]

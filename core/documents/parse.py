@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Iterator
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from core.config import ParseLimits
 from core.documents.archive import _expand_zip, _Room
@@ -135,15 +140,69 @@ def parse_uploads(
         if isinstance(item, ParseFailure):
             yield item
             continue
+        yield _parse_one(item.data, item.filename, limits)
+
+
+def parse_many(
+    items: Sequence[tuple[bytes, str]], *, workers: int | None = None, limits: ParseLimits | None = None
+) -> list[Document | ParseFailure]:
+    """Parse many files in a process pool: a :class:`Document` or a :class:`ParseFailure` each, in input order.
+
+    Args:
+        items: ``(data, filename)`` pairs (not ZIPs: expand those with :func:`expand_uploads`).
+        workers: processes; ``limits.parse_workers`` (``RECRUIT_PARSE_WORKERS``, 0: one per CPU
+            core) when omitted, never more than the CPU cores or the files. Batches of fewer
+            than 4 files, or one worker, are parsed in this process.
+        limits: size bounds and the per-file time limit (``RECRUIT_PARSE_TIMEOUT_S``).
+
+    A file that raises, takes longer than the time limit, or kills its worker process comes back
+    as a :class:`ParseFailure`; the other files are still parsed.
+    """
+    limits = limits or ParseLimits()
+    cores = os.cpu_count() or 1
+    workers = min(workers or limits.parse_workers or cores, cores, len(items))
+    if workers <= 1 or len(items) < 4:
+        return [_parse_one(data, filename, limits) for data, filename in items]
+    results: list[Document | ParseFailure | None] = [None] * len(items)
+    context = multiprocessing.get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
+        futures = {pool.submit(_parse_one, data, filename, limits): i for i, (data, filename) in enumerate(items)}
+        deadline = time.monotonic() + limits.parse_timeout_s * (len(items) / workers + 1)
         try:
-            yield parse_document(item.data, item.filename, limits=limits)
-        except ParseError as exc:
-            yield ParseFailure(item.filename, str(exc))
-        except MemoryError:
-            raise
-        except Exception:  # a bug of ours must not lose the rest of the batch either
-            logger.exception("internal error while parsing %s", _display_name(item.filename))
-            yield ParseFailure(
-                item.filename,
-                "the file could not be read because of an internal error; try again or report it",
-            )
+            for future in as_completed(futures, timeout=max(0.0, deadline - time.monotonic())):
+                i = futures[future]
+                try:
+                    results[i] = future.result()
+                except Exception as exc:  # the worker died (BrokenProcessPool) or the result did not travel
+                    logger.warning("parse worker failed on %s: %r", _display_name(items[i][1]), exc)
+                    results[i] = ParseFailure(items[i][1], _INTERNAL)
+        except TimeoutError:
+            pass
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in list((getattr(pool, "_processes", None) or {}).values()):  # a file stuck past its time
+            if process.is_alive():
+                process.kill()
+    return [
+        result if result is not None else ParseFailure(
+            items[i][1], f"the file took longer than {limits.parse_timeout_s:g} s to read; ask for a simpler copy"
+        )
+        for i, result in enumerate(results)
+    ]
+
+
+_INTERNAL = "the file could not be read because of an internal error; try again or report it"
+
+
+def _parse_one(data: bytes, filename: str, limits: ParseLimits) -> Document | ParseFailure:
+    """One file: a Document, or a ParseFailure for anything but MemoryError."""
+    try:
+        return parse_document(data, filename, limits=limits)
+    except ParseError as exc:
+        return ParseFailure(filename, str(exc))
+    except MemoryError:
+        raise
+    except Exception:  # a bug of ours must not lose the rest of the batch either
+        logger.exception("internal error while parsing %s", _display_name(filename))
+        return ParseFailure(filename, _INTERNAL)

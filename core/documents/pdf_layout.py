@@ -23,12 +23,20 @@ _PAD = 4.0  # half the narrowest gutter we accept, in points
 
 
 def _page_text(page: Any) -> str:
+    """A pdfplumber page's text in reading order."""
     words = page.extract_words(x_tolerance=1.5, y_tolerance=3, keep_blank_chars=False)
+    return _words_text(words, float(page.bbox[0]), float(page.bbox[2]))
+
+
+def _words_text(words: list[_Word], x_min: float, x_max: float) -> str:
+    """The text of a page's words (``text``, ``x0``, ``x1``, ``top``, ``bottom``, top-down
+    coordinates) in reading order; ``x_min``/``x_max`` are the page's left and right edges.
+    Either PDF reader (pdfplumber or the pypdfium2 fast path) feeds its words in here."""
     if not words:
         return ""
     rows = _rows(words)
     segs = [_segments(row) for row in rows]
-    gutter = _find_gutter(rows, segs, float(page.bbox[0]), float(page.bbox[2]))
+    gutter = _find_gutter(rows, segs, x_min, x_max)
     if gutter is None:
         return "\n".join(_row_text(row) for row in rows)
     out: list[str] = []

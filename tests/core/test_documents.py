@@ -199,24 +199,31 @@ def test_scanned_pdf_without_text_layer_is_refused_with_a_reason() -> None:
 
 def test_unexpected_library_error_becomes_parse_error(monkeypatch: pytest.MonkeyPatch) -> None:
     import pdfplumber
+    import pypdfium2
 
     def explode(*args: object, **kwargs: object) -> None:
         raise AssertionError("pdfminer internal state")
 
     monkeypatch.setattr(pdfplumber, "open", explode)
+    monkeypatch.setattr(pypdfium2, "PdfDocument", explode)  # the fast path falls back to pdfplumber
     with pytest.raises(ParseError, match="damaged"):
         parse_document(make_pdf(["Hello"]), "cv.pdf")
 
 
-def test_memory_error_is_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("library", ["pdfplumber", "pypdfium2"])
+def test_memory_error_is_not_swallowed(monkeypatch: pytest.MonkeyPatch, library: str) -> None:
     import pdfplumber
+    import pypdfium2
 
     def exhaust(*args: object, **kwargs: object) -> None:
         raise MemoryError
 
-    monkeypatch.setattr(pdfplumber, "open", exhaust)
+    if library == "pdfplumber":
+        monkeypatch.setattr(pdfplumber, "open", exhaust)
+    else:
+        monkeypatch.setattr(pypdfium2, "PdfDocument", exhaust)
     with pytest.raises(MemoryError):
-        parse_document(make_pdf(["Hello"]), "cv.pdf")
+        parse_document(make_pdf(["Hello"]), "cv.pdf", limits=ParseLimits(pdf_reader=library.replace("pypdfium2", "fast")))
 
 
 # ---------------------------------------------------------------------------------------------
