@@ -19,8 +19,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from core.config import ParseLimits
-from core.documents import Document, ParseFailure, UploadedFile, expand_uploads, parse_document
-from core.errors import InvalidInput, ParseError
+from core.documents import Document, ParseFailure, UploadedFile, expand_uploads, parse_many
+from core.errors import InvalidInput
 from core.scoring import (Scorer, VectorScore, VectorScorer, stack_vectors, vectors_from_bytes,
                           vectors_to_bytes)
 from core.skills import SkillExtractor, SkillMatch, compare_skills
@@ -211,15 +211,21 @@ def _rank_group(
 
     started = time.perf_counter()
     parsed: list[_Item] = []
-    for n, item in enumerate(items, start=1):
-        if item.stored_text is None:
-            try:
-                item.document = parse_document(item.upload.data, item.upload.filename, limits=limits)
-            except ParseError as exc:
-                outcome.failures.append(ParseFailure(item.upload.filename, str(exc)))
-                continue
+    to_read = [i for i in items if i.stored_text is None]
+    if to_read:
+        report(0.05, f"reading {len(to_read)} file(s)")
+    # A process pool for several files; each file that cannot be read becomes its own failure.
+    results_read = parse_many([(i.upload.data, i.upload.filename) for i in to_read], limits=limits)
+    read = {id(i): r for i, r in zip(to_read, results_read, strict=True)}
+    for item in items:
+        result = read.get(id(item))
+        if isinstance(result, ParseFailure):
+            outcome.failures.append(result)
+            continue
+        if result is not None:
+            item.document = result
         parsed.append(item)
-        report(0.4 * n / max(len(items), 1), f"reading {item.upload.filename}")
+    report(0.4, f"read {len(to_read)} file(s)")
     new_docs = [i for i in parsed if i.document is not None]
     hits_per_doc = extractor.extract_many([i.document.text for i in new_docs])  # type: ignore[union-attr]
     outcome.parse_seconds += time.perf_counter() - started
