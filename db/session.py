@@ -1,4 +1,5 @@
-"""Engine and session setup: SQLite in WAL mode with a busy timeout, or any SQLAlchemy URL."""
+"""Engine and session setup: SQLite in WAL mode with a busy timeout, PostgreSQL through psycopg 3,
+or any SQLAlchemy URL."""
 
 from __future__ import annotations
 
@@ -38,7 +39,9 @@ def get_engine(url: str) -> Engine:
             engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
-            engine = create_engine(url, pool_pre_ping=True)
+            if parsed.drivername == "postgresql":  # SQLAlchemy's default driver (psycopg2) is not installed
+                parsed = parsed.set(drivername="postgresql+psycopg")
+            engine = create_engine(parsed, pool_pre_ping=True)
         _engines[url] = engine
         return engine
 

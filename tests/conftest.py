@@ -77,3 +77,49 @@ def engine(sqlite_url: str):  # type: ignore[no-untyped-def]
     engine = open_database(sqlite_url)
     yield engine
     dispose_engines()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():  # type: ignore[no-untyped-def]
+    """One PostgreSQL server for the whole run (``tests/postgres.py``): started on first use, stopped at the end.
+
+    Skipped with the reason when none can be started, except in CI (``CI`` set), where it fails.
+    """
+    from tests.postgres import PostgresServer, PostgresUnavailable
+
+    try:
+        if os.environ.get("RECRUIT_TEST_POSTGRES_URL"):
+            server = PostgresServer.external(os.environ["RECRUIT_TEST_POSTGRES_URL"])
+        else:
+            server = PostgresServer.start()
+    except Exception as exc:  # noqa: BLE001 — turned into a skip (or a CI failure) with the reason
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL tests cannot run in CI: {exc}", pytrace=False)
+        pytest.skip(f"no PostgreSQL server for the tests: {exc}")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture()
+def postgres_databases(postgres_server):  # type: ignore[no-untyped-def]
+    """A factory of empty PostgreSQL databases on the test server, all dropped after the test."""
+    from db.session import dispose_engines
+
+    made: list[str] = []
+
+    def new() -> str:
+        made.append(postgres_server.create_database())
+        return made[-1]
+
+    yield new
+    dispose_engines()
+    for url in made:
+        postgres_server.drop_database(url)
+
+
+@pytest.fixture()
+def postgres_url(postgres_databases) -> str:  # type: ignore[no-untyped-def]
+    """An empty PostgreSQL database of its own for this test."""
+    return postgres_databases()

@@ -70,3 +70,22 @@ def test_exit_codes_when_nothing_ranks_or_the_jd_is_unusable(folder: Path, sqlit
     assert code == 2 and "job description" in err
     code, _, err = _run(["rank", "--job", str(folder / "missing.txt"), str(folder / "cvs"), "--db", sqlite_url], capsys)
     assert code == 2 and "cannot read" in err
+
+
+@pytest.mark.postgresql
+def test_rank_into_postgresql(folder: Path, postgres_url: str, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert postgres_url.startswith("postgresql+psycopg://")
+    args = ["rank", "--job", str(folder / "jd.txt"), str(folder / "cvs"), "--db", postgres_url, "--json"]
+    code, out, _ = _run(args, capsys)
+    first = json.loads(out)
+    assert code == 0 and [r["file"].rsplit("/", 1)[-1] for r in first["ranking"]] == ["nurse.pdf", "welder.docx"]
+    code, out, _ = _run(args, capsys)
+    assert code == 0 and json.loads(out)["job_id"] == first["job_id"]
+    dispose_engines()
+    with session_scope(open_database(postgres_url)) as s:
+        assert repo.count_candidates(s) == repo.count_documents(s) == 2
+        (batch, _) = repo.list_batches(s, job_id=first["job_id"])
+        assert (batch.ranked, batch.failed) == (2, 2)
+        rows = repo.ranking(s, job_id=first["job_id"])
+        assert [(r.filename.rsplit("/", 1)[-1], r.score) for r in rows] == [
+            (r["file"].rsplit("/", 1)[-1], r["score"]) for r in first["ranking"]]

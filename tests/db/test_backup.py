@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ from db.backup import BackupError, backup, restore
 from db.migrate import open_database
 from db.models import Base
 from db.session import session_scope
+
+NewUrl = Callable[[], str]  # another empty database of the backend under test
 
 
 def _fill(engine: Engine) -> None:
@@ -39,12 +42,12 @@ def _dump(engine: Engine) -> dict[str, list[tuple]]:
                 for t in Base.metadata.sorted_tables}
 
 
-def test_a_database_round_trips_row_for_row(engine: Engine, tmp_path: Path) -> None:
+def test_a_database_round_trips_row_for_row(engine: Engine, tmp_path: Path, new_db_url: NewUrl) -> None:
     _fill(engine)
     file = tmp_path / "backup.jsonl.gz"
     summary = backup(engine, file)
     assert summary.rows["documents"] == 3 and summary.rows["chunk_vectors"] == 3
-    fresh = open_database(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+    fresh = open_database(new_db_url())
     restored = restore(fresh, file)
     assert restored.rows == {k: v for k, v in summary.rows.items() if v}
     assert _dump(fresh) == _dump(engine)  # bytes, JSON, datetimes, unicode: all equal
@@ -68,7 +71,7 @@ def test_restore_refuses_a_non_empty_database_unless_replacing_and_keeps_a_copy(
         assert [j.title for j in repo.list_jobs(session)] == ["Accountant <b>"]
 
 
-def test_a_damaged_backup_restores_nothing(engine: Engine, tmp_path: Path) -> None:
+def test_a_damaged_backup_restores_nothing(engine: Engine, tmp_path: Path, new_db_url: NewUrl) -> None:
     _fill(engine)
     file = tmp_path / "b.jsonl.gz"
     backup(engine, file)
@@ -76,7 +79,7 @@ def test_a_damaged_backup_restores_nothing(engine: Engine, tmp_path: Path) -> No
     damaged = tmp_path / "damaged.jsonl.gz"
     with gzip.open(damaged, "wt", encoding="utf-8") as out:
         out.write("\n".join(lines[:4] + ["{not json"] + lines[4:]) + "\n")
-    fresh = open_database(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+    fresh = open_database(new_db_url())
     with pytest.raises(BackupError, match="line 5 is damaged"):
         restore(fresh, damaged)
     assert all(not rows for rows in _dump(fresh).values())
@@ -98,12 +101,13 @@ def test_a_backup_from_another_schema_revision_is_refused(engine: Engine, tmp_pa
         restore(engine, file)
 
 
-def test_cli_backup_and_restore(engine: Engine, sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_backup_and_restore(engine: Engine, db_url: str, new_db_url: NewUrl, tmp_path: Path,
+                                capsys: pytest.CaptureFixture[str]) -> None:
     _fill(engine)
     file = tmp_path / "cli.jsonl.gz"
-    assert main(["--db", sqlite_url, "backup", str(file)]) == 0
+    assert main(["--db", db_url, "backup", str(file)]) == 0
     assert "backed up" in capsys.readouterr().out
-    other = f"sqlite:///{tmp_path / 'other.sqlite3'}"
+    other = new_db_url()
     assert main(["--db", other, "restore", str(file)]) == 0
     assert "restored" in capsys.readouterr().out
     assert main(["--db", other, "restore", str(file)]) == 2

@@ -1,4 +1,5 @@
-"""Several processes uploading into the same job on one SQLite file: nothing lost, nothing doubled.
+"""Several processes uploading into the same job of one database (a SQLite file, then PostgreSQL):
+nothing lost, nothing doubled.
 
 Each worker process runs the same service function the Rank page calls (``rank_uploads``) with
 the real skill extractor and a light deterministic scorer (the storage is under test, not the
@@ -63,14 +64,14 @@ def _worker(url: str, job_id: int, worker: int, queue) -> None:  # type: ignore[
         queue.put((worker, [], repr(exc)))
 
 
-def test_concurrent_uploads_into_one_job_lose_nothing_and_double_nothing(tmp_path: Path) -> None:
+def test_concurrent_uploads_into_one_job_lose_nothing_and_double_nothing(db_url: str) -> None:
     from core.pipeline import create_job
     from core.skills import load_skill_extractor
     from db.migrate import open_database
     from db.models import Batch, Candidate, Document, Score
     from db.session import session_scope
 
-    url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    url = db_url
     engine = open_database(url)
     job_id = create_job(engine, description="Accountant\nGAAP, QuickBooks, payroll.", extractor=load_skill_extractor())
     context = multiprocessing.get_context("spawn")

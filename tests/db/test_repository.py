@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import inspect, select, text
 
 from db import repository as repo
@@ -17,12 +18,15 @@ def _doc(content_hash: str = "a" * 64, name: str = "anna.pdf") -> repo.NewDocume
     )
 
 
-def test_schema_is_created_by_migrations_in_wal_mode(engine) -> None:
+def test_schema_is_created_by_migrations_and_sqlite_runs_in_wal_mode(engine) -> None:
     tables = set(inspect(engine).get_table_names())
     assert {"jobs", "candidates", "documents", "scores", "skill_hits", "batches", "upload_failures",
             "alembic_version"} <= tables
     with engine.connect() as conn:
-        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        if engine.dialect.name == "sqlite":
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        else:
+            assert conn.execute(text("SELECT version()")).scalar().startswith("PostgreSQL")
 
 
 def test_migrations_downgrade_and_upgrade_again(engine) -> None:
@@ -32,8 +36,8 @@ def test_migrations_downgrade_and_upgrade_again(engine) -> None:
     assert "scores" in inspect(engine).get_table_names()
 
 
-def test_round_trip_survives_a_restart(sqlite_url: str) -> None:
-    engine = open_database(sqlite_url)
+def test_round_trip_survives_a_restart(db_url: str) -> None:
+    engine = open_database(db_url)
     with session_scope(engine) as s:
         job = repo.create_job(s, title="Data engineer", description="We need Python", skills=["Python"])
         doc, created = repo.add_document(s, new=_doc())
@@ -47,7 +51,7 @@ def test_round_trip_survives_a_restart(sqlite_url: str) -> None:
     assert created
     dispose_engines()  # a "restart": new engine, new connections
 
-    engine = open_database(sqlite_url)
+    engine = open_database(db_url)
     with session_scope(engine) as s:
         (row,) = repo.ranking(s, job_id=job_id)
         assert (row.score, row.fit_class, row.matched_skills, row.filename) == (71.5, "Good Fit", ["Python"], "anna.pdf")
@@ -178,3 +182,12 @@ def test_migration_0003_adds_the_skill_index_and_removes_it_on_downgrade(engine)
     assert "ix_skill_hits_skill_document_id" not in indexes() and "ix_skill_hits_document_id" in indexes()
     upgrade(engine)
     assert "ix_skill_hits_skill_document_id" in indexes()
+
+
+@pytest.mark.postgresql
+def test_a_plain_postgresql_url_uses_psycopg(postgres_url: str) -> None:
+    plain = postgres_url.replace("postgresql+psycopg://", "postgresql://")
+    engine = open_database(plain)
+    assert engine.dialect.driver == "psycopg"
+    with session_scope(engine) as s:
+        assert repo.create_job(s, title="t", description="d").id == 1
