@@ -1,4 +1,4 @@
-"""Database command line: ``python -m db backup FILE`` / ``python -m db restore FILE [--replace]``."""
+"""Database command line: ``python -m db backup FILE`` / ``restore FILE [--replace]`` / ``forget ID`` / ``purge``."""
 
 from __future__ import annotations
 
@@ -20,6 +20,10 @@ def main(argv: list[str] | None = None) -> int:
     rest.add_argument("file", type=Path)
     rest.add_argument("--replace", action="store_true",
                       help="replace existing rows (they are first backed up beside FILE)")
+    forget = sub.add_parser("forget", help="erase a candidate everywhere on request (logged without their data)")
+    forget.add_argument("candidate_id", type=int)
+    purge = sub.add_parser("purge", help="erase for good jobs and candidates deleted more than DAYS ago")
+    purge.add_argument("--days", type=float, default=30.0)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
 
@@ -27,6 +31,25 @@ def main(argv: list[str] | None = None) -> int:
     from db.migrate import open_database
 
     engine = open_database(args.db or get_settings().resolved_database_url)
+    if args.command in {"forget", "purge"}:
+        from datetime import timedelta
+
+        from db import repository as repo
+        from db.session import session_scope
+
+        with session_scope(engine) as session:
+            if args.command == "forget":
+                counts = repo.forget_candidate(session, candidate_id=args.candidate_id)
+                if counts is None:
+                    print(f"error: there is no candidate #{args.candidate_id}", file=sys.stderr)  # noqa: T201
+                    return 2
+                print(f"erased candidate #{args.candidate_id}: "  # noqa: T201
+                      + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()) + "; logged")
+            else:
+                done = repo.purge_deleted(session, older_than=timedelta(days=args.days))
+                print(f"purged {done['jobs']} job(s) and {done['candidates']} candidate(s) "  # noqa: T201
+                      f"deleted more than {args.days:g} days ago")
+        return 0
     try:
         if args.command == "backup":
             summary = backup(engine, args.file)

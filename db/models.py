@@ -40,6 +40,7 @@ class Job(Base):
     description: Mapped[str] = mapped_column(Text)
     skills: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
 
     batches: Mapped[list[Batch]] = relationship(back_populates="job", cascade="all, delete-orphan")
     scores: Mapped[list[Score]] = relationship(back_populates="job", cascade="all, delete-orphan")
@@ -53,6 +54,7 @@ class Candidate(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     display_name: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
 
     documents: Mapped[list[Document]] = relationship(back_populates="candidate", cascade="all, delete-orphan")
 
@@ -163,4 +165,16 @@ class ChunkVectors(Base):
     chunks: Mapped[int] = mapped_column(Integer)
     dim: Mapped[int] = mapped_column(Integer)
     vectors: Mapped[bytes] = mapped_column(LargeBinary)  # float16, row-major (chunks × dim)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PrivacyLog(Base):
+    """That a person's data was erased on request (and how many rows), never the data itself."""
+
+    __tablename__ = "privacy_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action: Mapped[str] = mapped_column(String(64))
+    candidate_id: Mapped[int] = mapped_column(Integer)
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import islice
 from typing import Any
 
@@ -14,7 +14,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import Batch, Candidate, ChunkVectors, Document, Job, Score, SkillHit, UploadFailure, utcnow
+from db.models import (Batch, Candidate, ChunkVectors, Document, Job, PrivacyLog, Score, SkillHit, UploadFailure,
+                       utcnow)
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,9 @@ def find_job_by_description(session: Session, *, description: str) -> Job | None
 
 
 def list_jobs(session: Session) -> list[Job]:
-    return list(session.scalars(select(Job).order_by(Job.created_at.desc(), Job.id.desc())))
+    """Jobs not deleted, newest first."""
+    return list(session.scalars(select(Job).where(Job.deleted_at.is_(None))
+                                .order_by(Job.created_at.desc(), Job.id.desc())))
 
 
 def get_job(session: Session, *, job_id: int) -> Job | None:
@@ -95,6 +98,8 @@ def add_document(session: Session, *, new: NewDocument) -> tuple[Document, bool]
     """
     existing = documents_by_hash(session, hashes=[new.content_hash]).get(new.content_hash)
     if existing is not None:
+        if existing.candidate.deleted_at is not None:
+            existing.candidate.deleted_at = None  # uploaded again: the recruiter wants them back
         return existing, False
     try:
         with session.begin_nested():
@@ -327,7 +332,8 @@ def ranking(session: Session, *, job_id: int, model_name: str | None = None, mod
         select(Score, Document, Candidate)
         .join(Document, Score.document_id == Document.id)
         .join(Candidate, Document.candidate_id == Candidate.id)
-        .where(Score.job_id == job_id, Score.model_name == model_name, Score.model_version == model_version)
+        .where(Score.job_id == job_id, Score.model_name == model_name, Score.model_version == model_version,
+               Candidate.deleted_at.is_(None))
         .order_by(Score.score.desc(), Document.id)
     ).all()
     return [
@@ -387,4 +393,104 @@ def load_chunk_vectors(session: Session, *, encoder_key: str, document_ids: Docu
 
 
 def all_document_ids(session: Session) -> list[int]:
-    return list(session.scalars(select(Document.id).order_by(Document.id)))
+    """The stored pool: documents of candidates not deleted."""
+    return list(session.scalars(select(Document.id).join(Candidate, Document.candidate_id == Candidate.id)
+                                .where(Candidate.deleted_at.is_(None)).order_by(Document.id)))
+
+
+# --- deleting, undoing, forgetting ------------------------------------------------------------
+
+
+def delete_job(session: Session, *, job_id: int) -> bool:
+    """Hide a job (and its ranking) until restored or purged; False when there is no such job."""
+    job = session.get(Job, job_id)
+    if job is None or job.deleted_at is not None:
+        return False
+    job.deleted_at = utcnow()
+    return True
+
+
+def delete_candidate(session: Session, *, candidate_id: int) -> bool:
+    """Take a candidate out of every ranking and the pool until restored or purged."""
+    candidate = session.get(Candidate, candidate_id)
+    if candidate is None or candidate.deleted_at is not None:
+        return False
+    candidate.deleted_at = utcnow()
+    return True
+
+
+def restore_job(session: Session, *, job_id: int) -> bool:
+    job = session.get(Job, job_id)
+    if job is None or job.deleted_at is None:
+        return False
+    job.deleted_at = None
+    return True
+
+
+def restore_candidate(session: Session, *, candidate_id: int) -> bool:
+    candidate = session.get(Candidate, candidate_id)
+    if candidate is None or candidate.deleted_at is None:
+        return False
+    candidate.deleted_at = None
+    return True
+
+
+def deleted_jobs(session: Session) -> list[Job]:
+    return list(session.scalars(select(Job).where(Job.deleted_at.is_not(None)).order_by(Job.deleted_at.desc())))
+
+
+def deleted_candidates(session: Session) -> list[Candidate]:
+    return list(session.scalars(select(Candidate).where(Candidate.deleted_at.is_not(None))
+                                .order_by(Candidate.deleted_at.desc())))
+
+
+def _erase_candidate(session: Session, candidate: Candidate) -> dict[str, int]:
+    """Delete a candidate with every row that holds their data; the counts of what went."""
+    document_ids = [d.id for d in candidate.documents]
+    counts = {
+        "documents": len(document_ids),
+        "scores": session.scalar(select(func.count()).select_from(Score).where(Score.document_id.in_(document_ids))) or 0,
+        "chunk_vectors": session.scalar(select(func.count()).select_from(ChunkVectors)
+                                        .where(ChunkVectors.document_id.in_(document_ids))) or 0,
+        "skill_hits": session.scalar(select(func.count()).select_from(SkillHit)
+                                     .where(SkillHit.document_id.in_(document_ids))) or 0,
+    }
+    for model in (Score, ChunkVectors):
+        for row in session.scalars(select(model).where(model.document_id.in_(document_ids))):
+            session.delete(row)
+    session.delete(candidate)  # documents and skill hits go with it (ORM cascade)
+    return counts
+
+
+def forget_candidate(session: Session, *, candidate_id: int) -> dict[str, int] | None:
+    """Erase a person on request: CV text, skills, vectors, scores, the candidate row. Logged.
+
+    The log keeps the candidate's id and the number of rows erased, none of the data.
+    Returns those counts, or None when there is no such candidate.
+    """
+    candidate = session.get(Candidate, candidate_id)
+    if candidate is None:
+        return None
+    counts = _erase_candidate(session, candidate)
+    session.add(PrivacyLog(action="forget candidate", candidate_id=candidate_id, details=counts))
+    session.flush()
+    return counts
+
+
+def purge_deleted(session: Session, *, older_than: timedelta) -> dict[str, int]:
+    """Erase for good what was deleted more than ``older_than`` ago: jobs (with their rankings) and
+    candidates (with their documents, vectors and scores)."""
+    cutoff = utcnow() - older_than
+    jobs = list(session.scalars(select(Job).where(Job.deleted_at.is_not(None), Job.deleted_at < cutoff)))
+    candidates = list(session.scalars(select(Candidate).where(Candidate.deleted_at.is_not(None),
+                                                               Candidate.deleted_at < cutoff)))
+    for job in jobs:
+        session.delete(job)  # batches and scores go with it (ORM cascade)
+    for candidate in candidates:
+        _erase_candidate(session, candidate)
+    session.flush()
+    return {"jobs": len(jobs), "candidates": len(candidates)}
+
+
+def privacy_log(session: Session) -> list[PrivacyLog]:
+    return list(session.scalars(select(PrivacyLog).order_by(PrivacyLog.id)))

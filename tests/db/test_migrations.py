@@ -45,12 +45,18 @@ def _rows_0001() -> dict[str, list[dict[str, Any]]]:
             "scores": scores, "skill_hits": hits, "upload_failures": failures}
 
 
-def _dump(engine: Engine, names: list[str]) -> dict[str, list[tuple[Any, ...]]]:
+def _dump(engine: Engine, names: list[str], columns: dict[str, list[str]] | None = None
+          ) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of the tables, ordered by id; only the given columns of each table when ``columns``."""
     meta = MetaData()
     meta.reflect(engine, only=names)
+    out = {}
     with engine.connect() as connection:
-        return {name: [tuple(r) for r in connection.execute(select(table).order_by(table.c.id))]
-                for name, table in ((n, meta.tables[n]) for n in names)}
+        for name in names:
+            table = meta.tables[name]
+            chosen = [table.c[c] for c in columns[name]] if columns else list(table.c)
+            out[name] = [tuple(r) for r in connection.execute(select(*chosen).order_by(table.c.id))]
+    return out
 
 
 def test_a_database_filled_at_the_first_revision_migrates_to_head_with_every_row(db_url: str) -> None:
@@ -71,8 +77,9 @@ def test_a_database_filled_at_the_first_revision_migrates_to_head_with_every_row
     assert first_document[documents["text"]] == rows["documents"][0]["text"]
     assert first_document[documents["sections"]] == [{"name": "skills", "start": 0, "end": 4}]
 
-    upgrade(engine)  # 0001 -> head
-    assert _dump(engine, TABLES_0001) == before, "every row, every value, as it was"
+    first_columns = {name: list(meta.tables[name].c.keys()) for name in TABLES_0001}
+    upgrade(engine)  # 0001 -> head (later revisions add columns: the first revision's are compared)
+    assert _dump(engine, TABLES_0001, first_columns) == before, "every row, every value, as it was"
     assert "ix_skill_hits_skill_document_id" in {i["name"] for i in inspect(engine).get_indexes("skill_hits")}
     with session_scope(engine) as session:  # the migrated database takes new rows (ids continue)
         job = repo.create_job(session, title="After", description="after the migration")
