@@ -401,38 +401,31 @@ def all_document_ids(session: Session) -> list[int]:
 # --- deleting, undoing, forgetting ------------------------------------------------------------
 
 
+def _mark_deleted(session: Session, model: type[Job] | type[Candidate], row_id: int, deleted: bool) -> bool:
+    """Set or clear ``deleted_at``; False when there is no such row or it is already so."""
+    row = session.get(model, row_id)
+    if row is None or (row.deleted_at is not None) == deleted:
+        return False
+    row.deleted_at = utcnow() if deleted else None
+    return True
+
+
 def delete_job(session: Session, *, job_id: int) -> bool:
     """Hide a job (and its ranking) until restored or purged; False when there is no such job."""
-    job = session.get(Job, job_id)
-    if job is None or job.deleted_at is not None:
-        return False
-    job.deleted_at = utcnow()
-    return True
+    return _mark_deleted(session, Job, job_id, True)
 
 
 def delete_candidate(session: Session, *, candidate_id: int) -> bool:
     """Take a candidate out of every ranking and the pool until restored or purged."""
-    candidate = session.get(Candidate, candidate_id)
-    if candidate is None or candidate.deleted_at is not None:
-        return False
-    candidate.deleted_at = utcnow()
-    return True
+    return _mark_deleted(session, Candidate, candidate_id, True)
 
 
 def restore_job(session: Session, *, job_id: int) -> bool:
-    job = session.get(Job, job_id)
-    if job is None or job.deleted_at is None:
-        return False
-    job.deleted_at = None
-    return True
+    return _mark_deleted(session, Job, job_id, False)
 
 
 def restore_candidate(session: Session, *, candidate_id: int) -> bool:
-    candidate = session.get(Candidate, candidate_id)
-    if candidate is None or candidate.deleted_at is None:
-        return False
-    candidate.deleted_at = None
-    return True
+    return _mark_deleted(session, Candidate, candidate_id, False)
 
 
 def deleted_jobs(session: Session) -> list[Job]:
