@@ -21,6 +21,9 @@ BATCH_SKILLS = 25  # skills in the batch heatmap
 
 st.title("Candidate")
 engine = resources.database()
+if forgotten := st.session_state.pop("candidate_page_forgotten", None):
+    st.success("Candidate erased: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in forgotten.items())
+               + ". The privacy log records that it happened, without their data.", icon=":material/check_circle:")
 
 job_id = select_job(engine, key="candidate_page_job", when_none="Create a job first, then rank CVs against it.")
 
@@ -28,7 +31,25 @@ with session_scope(engine) as session:
     rows = repo.ranking(session, job_id=job_id)
     job = repo.get_job(session, job_id=job_id)
     job_text = job.description if job else ""
+
+def removed_candidates() -> None:
+    """Candidates taken out of the rankings stay restorable until purged."""
+    with session_scope(engine) as session:
+        gone = [(c.id, c.display_name, c.deleted_at) for c in repo.deleted_candidates(session)]
+    if not gone:
+        return
+    with st.expander(f"Removed candidates ({len(gone)})"):
+        labels = {i: f"{n} — removed {d:%Y-%m-%d %H:%M}" for i, n, d in gone}
+        pick = st.selectbox("Removed candidate", list(labels), format_func=labels.__getitem__,
+                            key="candidate_page_removed")
+        if st.button("Restore to the rankings", key="candidate_page_restore"):
+            with session_scope(engine) as session:
+                repo.restore_candidate(session, candidate_id=pick)
+            st.rerun()
+
+
 if not rows:
+    removed_candidates()
     st.info("No CV ranked for this job yet.")
     st.page_link(navigation.RANK, label="Go to Rank CVs", icon=":material/leaderboard:")
     st.stop()
@@ -136,6 +157,27 @@ if cover.missing:
     st.caption("Asked by the job, not in this CV: " + ", ".join(cover.missing))
 if cover.extra:
     st.caption("Other skills in this CV: " + ", ".join(cover.extra[:40]) + (" …" if len(cover.extra) > 40 else ""))
+
+with st.expander("Remove or forget this candidate"):
+    left, right = st.columns(2)
+    with left:
+        sure = st.checkbox("Remove from every ranking (can be restored below)", key="candidate_page_confirm_remove")
+        if st.button("Remove candidate", disabled=not sure, key="candidate_page_remove"):
+            with session_scope(engine) as session:
+                repo.delete_candidate(session, candidate_id=row.candidate_id)
+            st.session_state.pop(CANDIDATE_KEY, None)
+            st.rerun()
+    with right:
+        typed = st.text_input("Privacy request: type FORGET to erase this person's CV text, skills, vectors and "
+                              "scores for good (logged, cannot be undone)", key="candidate_page_forget_text")
+        if st.button("Forget this candidate", disabled=typed.strip() != "FORGET", type="primary",
+                     key="candidate_page_forget"):
+            with session_scope(engine) as session:
+                counts = repo.forget_candidate(session, candidate_id=row.candidate_id)
+            st.session_state.pop(CANDIDATE_KEY, None)
+            st.session_state["candidate_page_forgotten"] = counts
+            st.rerun()
+removed_candidates()
 
 with st.expander(f"The whole ranking for this job ({len(rows)} candidates)"):
     required = [j.skill for j in asked if j.level == "required"] or [j.skill for j in asked]

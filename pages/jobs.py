@@ -42,8 +42,26 @@ with session_scope(engine) as session:
     jobs = repo.list_jobs(session)
     listing = [(job.id, job.title, job.created_at, len(job.skills), len(job.batches)) for job in jobs]
 
+
+def recently_deleted() -> None:
+    """Deleted jobs stay restorable until purged (`python -m db purge --days 30`)."""
+    with session_scope(engine) as session:
+        gone = [(j.id, j.title, j.deleted_at) for j in repo.deleted_jobs(session)]
+    if not gone:
+        return
+    with st.expander(f"Recently deleted jobs ({len(gone)})"):
+        labels = {i: f"#{i} · {t} — deleted {d:%Y-%m-%d %H:%M}" for i, t, d in gone}
+        pick = st.selectbox("Deleted job", list(labels), format_func=labels.__getitem__, key="jobs_page_deleted")
+        if st.button("Restore", key="jobs_page_restore"):
+            with session_scope(engine) as session:
+                repo.restore_job(session, job_id=pick)
+            st.session_state[JOB_KEY] = pick
+            st.rerun()
+
+
 if not listing:
     st.info("No job yet: create one above.")
+    recently_deleted()
     st.stop()
 
 st.subheader("Your jobs")
@@ -72,3 +90,13 @@ with session_scope(engine) as session:
         with st.expander("Description"):
             st.text(job.description)
 st.page_link(navigation.RANK, label="Rank CVs for this job", icon=":material/leaderboard:")
+
+with st.expander("Delete this job"):
+    sure = st.checkbox(f"Yes, delete job {titles[choice]} and hide its ranking (it can be restored below until "
+                       "it is purged)", key="jobs_page_confirm_delete")
+    if st.button("Delete job", disabled=not sure, key="jobs_page_delete"):
+        with session_scope(engine) as session:
+            repo.delete_job(session, job_id=choice)
+        st.session_state.pop(JOB_KEY, None)
+        st.rerun()
+recently_deleted()

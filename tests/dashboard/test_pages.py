@@ -108,3 +108,41 @@ def test_candidate_page_shows_coverage_evidence_and_inert_highlights() -> None:
     page_html = " ".join(h.proto.body for h in at.get("html"))
     assert "&lt;script&gt;" in page_html and "<script>" not in page_html
     assert 'QuickBooks · matched' in page_html
+
+
+def test_jobs_page_deletes_a_job_after_confirmation_and_restores_it() -> None:
+    at = _new_app()
+    _create_job(at)
+    assert at.button(key="jobs_page_delete").disabled
+    at.checkbox(key="jobs_page_confirm_delete").check().run()
+    at.button(key="jobs_page_delete").click().run()
+    assert not at.exception, at.exception
+    assert any("No job yet" in i.value for i in at.info)
+    at.button(key="jobs_page_restore").click().run()
+    assert not at.exception, at.exception
+    assert list(at.dataframe[0].value["Title"]) == ["Accountant"]
+
+
+@pytest.mark.slow
+def test_candidate_page_removes_restores_and_forgets_a_candidate() -> None:
+    at = _new_app()
+    _create_job(at)
+    at.switch_page("../pages/rank.py").run()
+    at.file_uploader[0].set_value([("ana.txt", b"Ana: accountant, QuickBooks, GAAP.", "text/plain"),
+                                   ("bo.txt", b"Bo: bookkeeping, Excel, payroll.", "text/plain")])
+    at.run()
+    at.button[0].click().run()
+    at.switch_page("../pages/candidate.py").run()
+    assert at.metric[0].value == "1 of 2"
+    at.checkbox(key="candidate_page_confirm_remove").check().run()
+    at.button(key="candidate_page_remove").click().run()
+    assert not at.exception, at.exception
+    assert at.metric[0].value == "1 of 1"
+    at.button(key="candidate_page_restore").click().run()
+    assert at.metric[0].value.endswith("of 2")  # back in the ranking (the selection stays where it was)
+    assert at.button(key="candidate_page_forget").disabled
+    at.text_input(key="candidate_page_forget_text").input("FORGET").run()
+    at.button(key="candidate_page_forget").click().run()
+    assert not at.exception, at.exception
+    assert "Candidate erased: 1 documents" in at.success[0].value
+    assert at.metric[0].value == "1 of 1"
