@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
 import streamlit as st
 from sqlalchemy import Engine
 
@@ -26,3 +29,16 @@ def select_job(engine: Engine, *, key: str, when_none: str) -> int:
                           format_func=lambda i: f"#{i} · {titles[i]}", key=key)
     st.session_state[JOB_KEY] = job_id
     return int(job_id)
+
+
+def restore_picker(gone: Sequence[tuple[int, str, datetime]], *, what: str, button: str, key: str,
+                   restore: Callable[[int], None]) -> None:
+    """An expander listing deleted rows (id, name, when) with a button that restores the one picked."""
+    if not gone:
+        return
+    with st.expander(f"{what} ({len(gone)})"):
+        labels = {i: f"{name} — {when:%Y-%m-%d %H:%M}" for i, name, when in gone}
+        pick = st.selectbox(what, list(labels), format_func=labels.__getitem__, key=f"{key}_pick")
+        if st.button(button, key=key):
+            restore(pick)
+            st.rerun()

@@ -12,7 +12,7 @@ from core.skills import SkillHit, compare_skills
 from dashboard import charts, navigation, resources
 from dashboard.highlight import highlight_html, legend_html
 from dashboard.state import CANDIDATE_KEY
-from dashboard.widgets import select_job
+from dashboard.widgets import restore_picker, select_job
 from db import repository as repo
 from db.session import session_scope
 
@@ -36,16 +36,13 @@ def removed_candidates() -> None:
     """Candidates taken out of the rankings stay restorable until purged."""
     with session_scope(engine) as session:
         gone = [(c.id, c.display_name, c.deleted_at) for c in repo.deleted_candidates(session)]
-    if not gone:
-        return
-    with st.expander(f"Removed candidates ({len(gone)})"):
-        labels = {i: f"{n} — removed {d:%Y-%m-%d %H:%M}" for i, n, d in gone}
-        pick = st.selectbox("Removed candidate", list(labels), format_func=labels.__getitem__,
-                            key="candidate_page_removed")
-        if st.button("Restore to the rankings", key="candidate_page_restore"):
-            with session_scope(engine) as session:
-                repo.restore_candidate(session, candidate_id=pick)
-            st.rerun()
+
+    def restore(candidate_id: int) -> None:
+        with session_scope(engine) as session:
+            repo.restore_candidate(session, candidate_id=candidate_id)
+
+    restore_picker(gone, what="Removed candidates", button="Restore to the rankings", key="candidate_page_restore",
+                   restore=restore)
 
 
 if not rows:

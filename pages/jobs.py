@@ -10,6 +10,7 @@ from core.errors import RecruitError
 from core.pipeline import create_job
 from dashboard import navigation, resources
 from dashboard.state import JOB_KEY
+from dashboard.widgets import restore_picker
 from db import repository as repo
 from db.session import session_scope
 
@@ -46,17 +47,14 @@ with session_scope(engine) as session:
 def recently_deleted() -> None:
     """Deleted jobs stay restorable until purged (`python -m db purge --days 30`)."""
     with session_scope(engine) as session:
-        gone = [(j.id, j.title, j.deleted_at) for j in repo.deleted_jobs(session)]
-    if not gone:
-        return
-    with st.expander(f"Recently deleted jobs ({len(gone)})"):
-        labels = {i: f"#{i} · {t} — deleted {d:%Y-%m-%d %H:%M}" for i, t, d in gone}
-        pick = st.selectbox("Deleted job", list(labels), format_func=labels.__getitem__, key="jobs_page_deleted")
-        if st.button("Restore", key="jobs_page_restore"):
-            with session_scope(engine) as session:
-                repo.restore_job(session, job_id=pick)
-            st.session_state[JOB_KEY] = pick
-            st.rerun()
+        gone = [(j.id, f"#{j.id} · {j.title}", j.deleted_at) for j in repo.deleted_jobs(session)]
+
+    def restore(job_id: int) -> None:
+        with session_scope(engine) as session:
+            repo.restore_job(session, job_id=job_id)
+        st.session_state[JOB_KEY] = job_id
+
+    restore_picker(gone, what="Recently deleted jobs", button="Restore", key="jobs_page_restore", restore=restore)
 
 
 if not listing:
