@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import stat
 import zipfile
 from collections.abc import Iterator
 
@@ -164,6 +165,8 @@ def _refusal(info: zipfile.ZipInfo, limits: ParseLimits) -> str | None:
         return "the file has an unsafe path inside the ZIP (it points outside the archive); it was not read"
     if info.flag_bits & 0x1:
         return "the file is password-protected inside the ZIP; upload it unencrypted"
+    if info.create_system == 3 and stat.S_ISLNK(info.external_attr >> 16):
+        return "the entry is a symbolic link, not a file; it was not followed or read"
     if info.filename.lower().endswith(".zip"):
         return "the file is a ZIP inside a ZIP, which is not read; upload it separately"
     problem = _member_problem(info, limits)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
+# Zero-width characters, and the bidirectional controls that can make "cv\u202efdp.exe" display as
+# "cvexe.pdf": invisible, never meaningful in a CV, dropped.
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
+                                     "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c"), None)
 _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
@@ -133,3 +136,14 @@ def _cut(text: str, limit: int) -> str:
     head = text[:limit]
     boundary = max(head.rfind("\n"), head.rfind(" "))
     return head[:boundary].rstrip() if boundary > limit - 200 else head
+
+
+def clean_filename(name: str, *, limit: int = 255) -> str:
+    """A file name safe to show and store: no control, zero-width or bidirectional characters
+    (PostgreSQL refuses NUL; an RLO disguises "exe" as "pdf"), spaces collapsed, at most ``limit``
+    characters (keeping the extension)."""
+    cleaned = " ".join(_CONTROLS.sub("", str(name).translate(_ZERO_WIDTH)).split())
+    if len(cleaned) > limit:
+        stem, dot, ext = cleaned.rpartition(".")
+        cleaned = (stem[: limit - len(ext) - 2] + "…." + ext) if dot and len(ext) <= 10 else cleaned[: limit - 1] + "…"
+    return cleaned or "unnamed file"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import hashlib
 import logging
 import multiprocessing
@@ -17,7 +19,7 @@ from core.documents.detect import _is_batch_zip, detect_file_type
 from core.documents.docx import _read_docx
 from core.documents.messages import _display_name, _size
 from core.documents.model import Document, ParseFailure, UploadedFile
-from core.documents.normalize import _cut, normalize_text
+from core.documents.normalize import _cut, clean_filename, normalize_text
 from core.documents.pdf import _NO_TEXT_LAYER, _read_pdf
 from core.documents.plain_text import _read_txt
 from core.errors import ParseError, RecruitError, UnsupportedFileType
@@ -115,11 +117,13 @@ def expand_uploads(
     room = _Room(limits.max_files_per_upload)
     for upload in files:
         if _is_batch_zip(upload):
-            yield from _expand_zip(upload, limits, room)
+            items: Iterable[UploadedFile | ParseFailure] = _expand_zip(upload, limits, room)
         elif room.take():
-            yield upload
+            items = (upload,)
         else:
-            yield room.refusal(upload.filename)
+            items = (room.refusal(upload.filename),)
+        for item in items:  # every name as it will be shown and stored (see clean_filename)
+            yield dataclasses.replace(item, filename=clean_filename(item.filename))
 
 
 def parse_uploads(

@@ -12,12 +12,10 @@ from __future__ import annotations
 import multiprocessing
 from pathlib import Path
 
-import numpy as np
 import pytest
 from sqlalchemy import func, select
 
-from core.fit import Thresholds
-from core.scoring import ScoreResult
+from tests.stubs import LengthScorer
 
 pytestmark = pytest.mark.slow
 
@@ -25,18 +23,6 @@ WORKERS = 4
 SHARED = 10
 OWN = 5
 ROUNDS = 2  # each worker uploads its batch twice: the second time everything is already stored
-
-
-class LengthScorer:
-    """Scores a CV by its length: deterministic, instant, no model."""
-
-    name, version = "length", "1"
-    thresholds = Thresholds(30.0, 60.0, "test")
-
-    def score_batch(self, job_text, cv_texts, progress=None):  # type: ignore[no-untyped-def]
-        return [ScoreResult(score=float(len(t) % 100), fit_class=self.thresholds.classify(float(len(t) % 100)),
-                            pair_matrix=np.zeros((1, 1), np.float32), jd_chunks=(), cv_chunks=(),
-                            model_name=self.name, model_version=self.version) for t in cv_texts]
 
 
 def _files(worker: int) -> list[tuple[str, bytes]]:
