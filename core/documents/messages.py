@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-_SUPPORTED_WORDS = "PDF, DOCX, TXT or a ZIP of them"
+_SUPPORTED_WORDS = "PDF, DOCX, TXT, a scan (PNG, JPEG, TIFF) or a ZIP of them"
 _MB = 1024 * 1024
 
 

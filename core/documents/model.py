@@ -17,7 +17,11 @@ class UploadedFile:
 
 @dataclass(frozen=True)
 class Document:
-    """The text of one parsed file, with its sections and anything the reader should know."""
+    """The text of one parsed file, with its sections and anything the reader should know.
+
+    ``ocr`` is True when the text was recognised from scanned pages (an image-only PDF or an
+    image file); its warnings then say so too (:data:`core.documents.ocr.OCR_WARNING`).
+    """
 
     filename: str
     text: str
@@ -26,6 +30,7 @@ class Document:
     warnings: tuple[str, ...]
     content_hash: str
     file_type: str
+    ocr: bool = False
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from core.documents.docx import _read_docx
 from core.documents.messages import _display_name, _size
 from core.documents.model import Document, ParseFailure, UploadedFile
 from core.documents.normalize import _cut, clean_filename, normalize_text
+from core.documents.ocr import ocr_available, read_image, read_scanned_pdf
 from core.documents.pdf import _NO_TEXT_LAYER, _read_pdf
 from core.documents.plain_text import _read_txt
 from core.errors import ParseError, RecruitError, UnsupportedFileType
@@ -29,7 +30,11 @@ logger = logging.getLogger(__name__)
 
 
 def parse_document(data: bytes, filename: str, *, limits: ParseLimits | None = None) -> Document:
-    """Read one PDF, DOCX or TXT file into a :class:`Document`.
+    """Read one PDF, DOCX, TXT or image file into a :class:`Document`.
+
+    PDFs without a text layer and PNG / JPEG / TIFF images are read by OCR
+    (:mod:`core.documents.ocr`, Tesseract): the document then has ``ocr=True`` and a warning
+    saying so; without Tesseract installed they are refused with a message saying how to add it.
 
     Args:
         data: the raw bytes of the file.
@@ -41,9 +46,10 @@ def parse_document(data: bytes, filename: str, *, limits: ParseLimits | None = N
         The normalised text, page count, sections, warnings and the SHA-256 of ``data``.
 
     Raises:
-        UnsupportedFileType: the bytes are an image, a legacy .doc, a ZIP (upload it as a
-            batch instead), or anything else that is not PDF, DOCX or TXT.
-        ParseError: the file is too large, empty, damaged, encrypted, or has no text.
+        UnsupportedFileType: the bytes are a GIF or other media, a legacy .doc, a ZIP (upload it
+            as a batch instead), or anything else that is not PDF, DOCX, TXT, PNG, JPEG or TIFF.
+        ParseError: the file is too large, empty, damaged, encrypted, or has no text (a scan
+            without OCR installed, or one OCR reads nothing on).
 
     Example:
         >>> parse_document("Résumé\\n".encode(), "cv.txt").text
@@ -63,23 +69,17 @@ def parse_document(data: bytes, filename: str, *, limits: ParseLimits | None = N
         raise UnsupportedFileType(
             "the file is a ZIP archive; upload it as a batch so that each CV inside is read"
         )
-    readers = {"pdf": _read_pdf, "docx": _read_docx, "txt": _read_txt}
-    try:
-        raw, pages, warnings = readers[file_type](data, name, limits)
-    except (RecruitError, MemoryError):
-        raise
-    except Exception as exc:  # the parsing libraries raise anything on hostile input
-        logger.info("unexpected %s while reading %s", type(exc).__name__, name, exc_info=True)
-        raise ParseError(
-            f"the {file_type.upper()} file is damaged and could not be read; "
-            "ask the candidate for a new copy"
-        ) from exc
-
+    raw, pages, warnings = _read(file_type, data, name, limits)
     text, notes = normalize_text(raw)
+    ocr = file_type == "image"
+    if not text.strip() and file_type == "pdf":  # no text layer: a scan, read by OCR when installed
+        if not ocr_available():
+            raise ParseError(_NO_TEXT_LAYER)
+        raw, pages, warnings = _read("scanned-pdf", data, name, limits)
+        text, notes = normalize_text(raw)
+        ocr = True
     warnings.extend(notes)
     if not text.strip():
-        if file_type == "pdf":
-            raise ParseError(_NO_TEXT_LAYER)
         raise ParseError("the file contains no text")
     if len(text) > limits.max_text_chars:
         text = _cut(text, limits.max_text_chars)
@@ -94,7 +94,29 @@ def parse_document(data: bytes, filename: str, *, limits: ParseLimits | None = N
         warnings=tuple(warnings),
         content_hash=hashlib.sha256(data).hexdigest(),
         file_type=file_type,
+        ocr=ocr,
     )
+
+
+def _read(kind: str, data: bytes, name: str, limits: ParseLimits) -> tuple[str, int, list[str]]:
+    """One reader's (raw text, pages, warnings); library failures become a ParseError."""
+    readers = {
+        "pdf": _read_pdf,
+        "docx": _read_docx,
+        "txt": _read_txt,
+        "image": read_image,
+        "scanned-pdf": lambda data, name, limits: read_scanned_pdf(data, limits),
+    }
+    try:
+        return readers[kind](data, name, limits)
+    except (RecruitError, MemoryError):
+        raise
+    except Exception as exc:  # the parsing libraries raise anything on hostile input
+        logger.info("unexpected %s while reading %s", type(exc).__name__, name, exc_info=True)
+        what = {"scanned-pdf": "PDF", "image": "image"}.get(kind, kind.upper())
+        raise ParseError(
+            f"the {what} file is damaged and could not be read; ask the candidate for a new copy"
+        ) from exc
 
 
 def expand_uploads(

@@ -16,16 +16,15 @@ import logging
 from typing import Any
 
 from core.config import ParseLimits
+from core.documents.ocr import OCR_UNAVAILABLE
 from core.documents.pdf_fast import _is_pdfium_password_error, _read_pdf_fast
 from core.documents.pdf_layout import _page_text
 from core.errors import ParseError, RecruitError
 
 logger = logging.getLogger(__name__)
 
-_NO_TEXT_LAYER = (
-    "the PDF has no text layer (it looks like a scanned image); text recognition (OCR) "
-    "comes in a later version, so ask the candidate for a PDF saved from a word processor, or a DOCX"
-)
+# A scan with OCR installed is read by core.documents.ocr instead (see parse.parse_document).
+_NO_TEXT_LAYER = "the PDF has no text layer (it looks like a scanned image), and " + OCR_UNAVAILABLE
 _PASSWORD = "the PDF is password-protected; ask the candidate for an unlocked copy"
 
 

@@ -192,9 +192,22 @@ def test_damaged_pdf_is_refused_with_a_reason(data: bytes) -> None:
     assert "broken.pdf" not in str(caught.value)
 
 
-def test_scanned_pdf_without_text_layer_is_refused_with_a_reason() -> None:
-    with pytest.raises(ParseError, match="no text layer"):
+def test_scanned_pdf_without_text_layer_is_refused_with_a_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    import core.documents.parse as parse_module
+
+    monkeypatch.setattr(parse_module, "ocr_available", lambda: False)  # OCR itself: tests/core/test_ocr.py
+    with pytest.raises(ParseError, match="no text layer") as caught:
         parse_document(make_image_only_pdf(), "scan.pdf")
+    assert "apt-get install tesseract-ocr" in str(caught.value)
+
+
+def test_scan_without_readable_text_is_refused_with_a_reason() -> None:
+    from core.documents.ocr import ocr_available
+
+    if not ocr_available():
+        pytest.skip("tesseract is not installed")
+    with pytest.raises(ParseError, match="no text layer .* no text that text recognition"):
+        parse_document(make_image_only_pdf(), "scan.pdf")  # grey bars, no letters
 
 
 def test_unexpected_library_error_becomes_parse_error(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -233,9 +246,15 @@ def test_memory_error_is_not_swallowed(monkeypatch: pytest.MonkeyPatch, library:
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(200)
 
 
-def test_image_named_pdf_is_unsupported_and_names_the_supported_types() -> None:
-    with pytest.raises(UnsupportedFileType, match="PNG image") as caught:
-        parse_document(PNG, "cv.pdf")
+def test_image_named_pdf_is_read_as_an_image() -> None:
+    assert detect_file_type(PNG, "cv.pdf") == "image"  # scans are read by OCR: tests/core/test_ocr.py
+    with pytest.raises(ParseError, match="image"):
+        parse_document(PNG, "cv.pdf")  # a PNG signature and nothing else
+
+
+def test_other_images_are_unsupported_and_name_the_supported_types() -> None:
+    with pytest.raises(UnsupportedFileType, match="GIF image") as caught:
+        parse_document(b"GIF89a" + bytes(200), "cv.pdf")
     assert "PDF, DOCX, TXT" in str(caught.value)
 
 
@@ -256,7 +275,7 @@ def test_magic_bytes_beat_the_extension() -> None:
     assert detect_file_type(b"Plain notes about a candidate", "notes.md") == "txt"
     with pytest.raises(UnsupportedFileType):
         detect_file_type(noise(2000, seed=2), "blob.bin")
-    assert SUPPORTED_EXTENSIONS == (".pdf", ".docx", ".txt", ".zip")
+    assert SUPPORTED_EXTENSIONS == (".pdf", ".docx", ".txt", ".zip", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
 
 @pytest.mark.parametrize("data", [b"", b"   \n\t\r\n  "], ids=["zero-bytes", "whitespace"])
@@ -451,7 +470,7 @@ def test_plain_files_and_zips_mix_in_one_upload_in_order() -> None:
     results = list(parse_uploads(files))
 
     assert [r.filename for r in results] == ["first.txt", "more.zip/b.txt", "more.zip/c.txt", "last.png"]
-    assert isinstance(results[-1], ParseFailure) and "PNG" in results[-1].reason
+    assert isinstance(results[-1], ParseFailure) and "image" in results[-1].reason  # a PNG header only
 
 
 def test_zip_members_with_unsafe_paths_are_refused_and_nothing_is_written(
