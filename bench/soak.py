@@ -39,25 +39,14 @@ def cv_text(key: str) -> str:
 
 
 def _scorer(light: bool):  # type: ignore[no-untyped-def]
-    if not light:
-        from core.config import get_settings
-        from core.scoring import load_scorer
+    if light:
+        from tests.stubs import LengthScorer  # the storage tests' stand-in: instant, deterministic
 
-        return load_scorer(get_settings())
-    import numpy as np
+        return LengthScorer()
+    from core.config import get_settings
+    from core.scoring import load_scorer
 
-    from core.fit import Thresholds
-    from core.scoring import ScoreResult
-
-    class LengthScorer:
-        name, version, thresholds = "length", "1", Thresholds(30.0, 60.0, "soak")
-
-        def score_batch(self, job_text, cv_texts, progress=None):  # type: ignore[no-untyped-def]
-            return [ScoreResult(score=float(len(t) % 100), fit_class=self.thresholds.classify(float(len(t) % 100)),
-                                pair_matrix=np.zeros((1, 1), np.float32), jd_chunks=(), cv_chunks=(),
-                                model_name=self.name, model_version=self.version) for t in cv_texts]
-
-    return LengthScorer()
+    return load_scorer(get_settings())
 
 
 def worker(url: str, seconds: float, index: int, light: bool, queue) -> None:  # type: ignore[no-untyped-def]

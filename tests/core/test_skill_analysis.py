@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from core.skill_analysis import (
-    PARTIAL_SIMILARITY,
     Coverage,
     PartialMatch,
     coverage,
@@ -141,7 +140,6 @@ def test_partial_threshold_on_the_real_encoder_with_descriptions(encoder) -> Non
     assert not partial("Python", "Excel") and not partial("Communication", "Python") and not partial("React", "Angular")
     assert not partial("Python", "Java") and not partial("Accounting", "Sales")
     assert not partial("Java", "JavaScript")  # a false friend, excluded by name
-    assert 0 < PARTIAL_SIMILARITY < 1
 
 
 def test_last_used_year_comes_from_the_dated_role_above_the_mention(skill_extractor) -> None:  # type: ignore[no-untyped-def]
