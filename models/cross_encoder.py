@@ -31,7 +31,7 @@ from core.errors import ModelUnavailable
 from core.fit import FitClass, Thresholds, tune_thresholds
 from core.scoring import ProgressCallback, Scorer, ScoreResult
 from models.encoder import TextEncoder, load_encoder, pool, special_token_frame
-from models.training import fit_document_scores, grouped_split, segment_means, validation_f1
+from models.training import fit_document_scores, grouped_split, load_weak_pairs, segment_means, validation_f1
 
 logger = logging.getLogger(__name__)
 
@@ -356,10 +356,8 @@ def run_cross_training(*, pairs_csv: Path, rubric_csv: Path, out: Path, config: 
 
     started = time.perf_counter()
     encoder = load_encoder(config.encoder, device=device)
-    weak = pd.read_csv(pairs_csv)
-    weak = weak[weak["resume_text"].fillna("").str.strip().ne("") & weak["job_description_text"].fillna("").str.strip().ne("")]
-    train_rows, val_rows = grouped_split(weak.reset_index(drop=True), seed=config.seed)
-    weak = weak.reset_index(drop=True)
+    weak = load_weak_pairs(pairs_csv)
+    train_rows, val_rows = grouped_split(weak, seed=config.seed)
     rng = np.random.default_rng(config.seed)
     train_rows = np.sort(rng.permutation(train_rows)[:max_pairs])
     val_rows = np.sort(rng.permutation(val_rows)[: max(32, max_pairs // 8)])

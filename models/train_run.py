@@ -20,7 +20,8 @@ from models.crossval import cross_validate, rubric_frame, summary
 from models.lexical import IdfTable, LexicalFeaturizer, extractor_skills
 from models.trained_scorer import ArtifactConfig
 from models.evaluation import cross_validated_classes
-from models.training import TrainConfig, document_scores, feature_mask, grouped_split, prepare, train_head
+from models.training import (TrainConfig, document_scores, feature_mask, grouped_split, load_weak_pairs, prepare,
+                             train_head)
 
 logger = logging.getLogger(__name__)
 
@@ -34,8 +35,7 @@ def run_training(*, pairs_csv: Path, rubric_csv: Path, out: Path, config: TrainC
     torch.manual_seed(config.seed)
     base = load_scorer(Settings(scorer="minilm-cosine"))
     assert isinstance(base, ChunkAveragedCosineScorer)
-    weak = pd.read_csv(pairs_csv)
-    weak = weak[weak["resume_text"].fillna("").str.strip().ne("") & weak["job_description_text"].fillna("").str.strip().ne("")]
+    weak = load_weak_pairs(pairs_csv)
     if max_pairs and len(weak) > max_pairs:
         weak = weak.sample(n=max_pairs, random_state=config.seed)
     weak = weak.reset_index(drop=True)

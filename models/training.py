@@ -269,6 +269,13 @@ def train_head(train: PreparedPairs, val: PreparedPairs | None, config: TrainCon
     return TrainResult(head, loop.best_epoch, loop.best_f1, thresholds, loop.history, loop.seconds)
 
 
+def load_weak_pairs(path: object) -> pd.DataFrame:
+    """Pairs from ``build-data`` whose CV and JD texts are both non-empty, indexed 0…n−1."""
+    weak = pd.read_csv(path)
+    keep = weak["resume_text"].fillna("").str.strip().ne("") & weak["job_description_text"].fillna("").str.strip().ne("")
+    return weak[keep].reset_index(drop=True)
+
+
 def grouped_split(frame: pd.DataFrame, *, side_fraction: float = 0.2, seed: int = 13) -> tuple[np.ndarray, np.ndarray]:
     """Rows for training and validation such that no CV group and no JD group is on both sides.
 
