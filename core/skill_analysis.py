@@ -294,11 +294,18 @@ def coverage(match: SkillMatch, encode: Encode | None = None, *, describe: Calla
     if encode is None or not match.missing or not match.extra:
         return Coverage(match.matched, (), match.missing, match.extra)
     names = [*match.missing, *match.extra]
-    vectors = np.asarray(encode(names), dtype=np.float32)
-    similarity = vectors[: len(match.missing)] @ vectors[len(match.missing) :].T
-    if describe is not None:
-        described = np.asarray(encode([describe(n) for n in names]), dtype=np.float32)
-        similarity = np.maximum(similarity, described[: len(match.missing)] @ described[len(match.missing) :].T)
+    described_names = [describe(n) for n in names] if describe is not None else []
+    texts = list(dict.fromkeys([*names, *described_names]))  # a skill without a description is encoded once
+    encoded = dict(zip(texts, np.asarray(encode(texts), dtype=np.float32), strict=True))
+    split = len(match.missing)
+
+    def cosines(items: list[str]) -> np.ndarray:
+        vectors = np.stack([encoded[t] for t in items])
+        return vectors[:split] @ vectors[split:].T
+
+    similarity = cosines(names)
+    if described_names:
+        similarity = np.maximum(similarity, cosines(described_names))
     for row, jd_skill in enumerate(match.missing):
         for col, cv_skill in enumerate(match.extra):
             if frozenset({jd_skill.casefold(), cv_skill.casefold()}) in FALSE_FRIENDS:
