@@ -34,7 +34,10 @@ class ParseLimits(BaseSettings):
     pdf_reader: str = Field(default="fast", description="fast (pypdfium2, pdfplumber for pages it cannot "
                             "trust) | pdfplumber (pdfplumber only, the slow reference)")
     parse_workers: int = Field(default=0, ge=0, description="processes parse_many uses; 0: one per CPU core")
-    parse_timeout_s: float = Field(default=60.0, gt=0, description="seconds one file may take in parse_many")
+    parse_timeout_s: float = Field(default=60.0, gt=0, description="seconds of wall time one file may take in a "
+                                   "parse_many worker; over it, the worker is killed and the file fails")
+    worker_memory_mb: int = Field(default=2048, ge=0, description="address space of one parse_many worker "
+                                  "(and the Tesseract it starts) in MiB; 0: no limit")
 
     @field_validator("pdf_reader")
     @classmethod

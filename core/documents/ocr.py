@@ -6,18 +6,24 @@ Memory stays bounded: a PDF page is rendered by PDFium at about 300 dpi but neve
 :data:`_MAX_PAGE_PIXELS` pixels, an image larger than Pillow's ``MAX_IMAGE_PIXELS`` is refused
 before it is decoded, and pages are rendered and recognised one at a time. Time is bounded too:
 each page has :data:`_PAGE_TIMEOUT_S`, and a document stops being read (with a warning) once
-most of ``limits.parse_timeout_s`` is spent.
+most of ``limits.parse_timeout_s`` is spent. Tesseract runs with ``OMP_THREAD_LIMIT=1`` (unless
+the environment sets it): files are read in parallel by several processes already
+(:func:`core.documents.parse_many`), and each Tesseract starting a thread per core would
+oversubscribe the machine.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import logging
+import os
 import shutil
+import threading
 import time
 import warnings as python_warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from core.config import ParseLimits
@@ -73,18 +79,23 @@ def ocr_image(image: Any, *, timeout_s: float = _PAGE_TIMEOUT_S) -> str:
 
     page = _grey(_bounded(image))
     try:
-        return pytesseract.image_to_string(page, lang=_LANG, timeout=max(1.0, timeout_s))
+        with _one_thread():
+            return pytesseract.image_to_string(page, lang=_LANG, timeout=max(1.0, timeout_s))
     except RuntimeError as exc:  # pytesseract's "Tesseract process timeout"
         if "timeout" in str(exc).lower():
             raise _PageTimeout(f"text recognition (OCR) took longer than {timeout_s:g} s on a page") from exc
         raise
 
 
-def ocr_pdf_pages(data: bytes, limits: ParseLimits, *, notes: list[str] | None = None) -> list[str]:
-    """The OCR text of each page of an image-only PDF, at most ``limits.max_pages`` pages.
+def ocr_pdf_pages(
+    data: bytes, limits: ParseLimits, *, notes: list[str] | None = None, pages: Sequence[int] | None = None
+) -> list[str]:
+    """The OCR text of each page of a PDF, at most ``limits.max_pages`` pages.
 
-    Pages that time out give ``""``; pages left unread for lack of time are not in the list.
-    ``notes`` (when given) receives a sentence for each of these.
+    ``pages`` (0-based indices) reads only those pages (e.g. the ones whose text layer is
+    garbled); the result then has one text per index, in that order. Pages that time out give
+    ``""``; pages left unread for lack of time are not in the list. ``notes`` (when given)
+    receives a sentence for each of these.
     """
     import pypdfium2 as pdfium
 
@@ -93,7 +104,10 @@ def ocr_pdf_pages(data: bytes, limits: ParseLimits, *, notes: list[str] | None =
     pdf = pdfium.PdfDocument(data)
     try:
         count = min(len(pdf), limits.max_pages)
-        return _ocr_pages(count, lambda index: _render(pdf, index), limits, notes if notes is not None else [])
+        chosen = list(range(count)) if pages is None else [i for i in pages if 0 <= i < count]
+        return _ocr_pages(
+            len(chosen), lambda k: _render(pdf, chosen[k]), limits, notes if notes is not None else []
+        )
     finally:
         pdf.close()
 
@@ -178,6 +192,36 @@ def _result(texts: list[str], total: int, notes: list[str], refusal: str) -> tup
     if len(texts) < total and not notes:
         warnings.append(f"only the first {len(texts)} of {total} pages were read")
     return text, total, warnings
+
+
+_THREADS_LOCK = threading.Lock()
+_threads_users = 0
+_threads_before: str | None = None
+
+
+@contextlib.contextmanager
+def _one_thread() -> Iterator[None]:
+    """``OMP_THREAD_LIMIT=1`` in the environment Tesseract starts with, for as long as a call runs.
+
+    pytesseract passes this process's environment to Tesseract and takes no other; the setting
+    is put back after the last concurrent call (threads of a web server share the environment),
+    and a value the environment already has is left alone. The parse workers of
+    :func:`core.documents.parse_many` set it for good when they start.
+    """
+    global _threads_users, _threads_before
+    with _THREADS_LOCK:
+        if _threads_users == 0:
+            _threads_before = os.environ.get("OMP_THREAD_LIMIT")
+            if _threads_before is None:
+                os.environ["OMP_THREAD_LIMIT"] = "1"
+        _threads_users += 1
+    try:
+        yield
+    finally:
+        with _THREADS_LOCK:
+            _threads_users -= 1
+            if _threads_users == 0 and _threads_before is None:
+                os.environ.pop("OMP_THREAD_LIMIT", None)
 
 
 class _PageTimeout(ParseError):

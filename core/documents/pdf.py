@@ -29,12 +29,22 @@ _PASSWORD = "the PDF is password-protected; ask the candidate for an unlocked co
 
 
 def _read_pdf(data: bytes, name: str, limits: ParseLimits) -> tuple[str, int, list[str]]:
+    """The text layer as one string (pages apart by a blank line), the page count and warnings."""
+    texts, total, warnings = _read_pdf_pages(data, name, limits)
+    return "\n\n".join(texts), total, warnings
+
+
+def _read_pdf_pages(data: bytes, name: str, limits: ParseLimits) -> tuple[list[str], int, list[str]]:
+    """Each page's text layer (raw, not normalised), the file's page count and warnings.
+
+    At most ``limits.max_pages`` pages, and no more once about twice ``limits.max_text_chars``
+    characters are read; a warning says when pages were left unread.
+    """
     if limits.pdf_reader == "fast":
         fast = _read_fast(data, name, limits)
         if fast is not None:
-            texts, total = fast
-            return _joined(texts, total, limits)
-    return _read_pdf_plumber(data, name, limits)
+            return _counted(*fast, limits)
+    return _counted(*_read_pdf_plumber(data, name, limits), limits)
 
 
 def _read_fast(data: bytes, name: str, limits: ParseLimits) -> tuple[list[str], int] | None:
@@ -50,17 +60,17 @@ def _read_fast(data: bytes, name: str, limits: ParseLimits) -> tuple[list[str], 
         return None
 
 
-def _joined(texts: list[str], total: int, limits: ParseLimits) -> tuple[str, int, list[str]]:
-    """The pages' text, the page count and a warning when pages were left unread."""
+def _counted(texts: list[str], total: int, limits: ParseLimits) -> tuple[list[str], int, list[str]]:
+    """The pages' texts, the page count and a warning when pages were left unread."""
     read = len(texts)
     total = max(total, read)
     warnings: list[str] = []
     if read < total and sum(map(len, texts)) < limits.max_text_chars * 2:
         warnings.append(f"only the first {read} of {total} pages were read")
-    return "\n\n".join(texts), total, warnings
+    return texts, total, warnings
 
 
-def _read_pdf_plumber(data: bytes, name: str, limits: ParseLimits) -> tuple[str, int, list[str]]:
+def _read_pdf_plumber(data: bytes, name: str, limits: ParseLimits) -> tuple[list[str], int]:
     import pdfplumber  # heavy: imported only when a PDF arrives
 
     texts: list[str] = []
@@ -86,7 +96,7 @@ def _read_pdf_plumber(data: bytes, name: str, limits: ParseLimits) -> tuple[str,
         raise ParseError(
             "the file is damaged or not a valid PDF; ask the candidate for a new copy"
         ) from exc
-    return _joined(texts, total, limits)
+    return texts, total
 
 
 def _page_count(pdf: Any) -> int:

@@ -195,3 +195,20 @@ def test_uploads_and_the_process_pool_read_scans() -> None:
         assert [type(r) for r in results] == [Document, Document, Document, ParseFailure]
         assert results[0].ocr and results[1].ocr and not results[2].ocr
         assert_read(results[0].text)
+
+
+@needs_tesseract
+def test_tesseract_runs_on_one_thread_and_the_environment_is_put_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    import pytesseract
+
+    seen: list[str | None] = []
+    monkeypatch.delenv("OMP_THREAD_LIMIT", raising=False)
+    monkeypatch.setattr(pytesseract, "image_to_string", lambda *a, **k: seen.append(os.environ.get("OMP_THREAD_LIMIT")) or "")
+    ocr_image(scanned_page())
+    assert seen == ["1"] and "OMP_THREAD_LIMIT" not in os.environ
+
+    monkeypatch.setenv("OMP_THREAD_LIMIT", "4")  # an administrator's own setting is left alone
+    ocr_image(scanned_page())
+    assert seen == ["1", "4"] and os.environ["OMP_THREAD_LIMIT"] == "4"
