@@ -5,9 +5,13 @@
 Every worker loops for the given time, each step one of: upload a batch of CVs into a random job
 (``rank_uploads``, what the Rank page calls; half the CVs are drawn from a pool shared by all
 workers, so the same files race to be stored), re-rank the stored pool for a random job
-(``rerank_pool``), read a ranking (``repository.ranking``), or create a job (``create_job``).
+(``rerank_pool``), read a ranking (``repository.ranking``), create a job (``create_job``), or set a
+recruiter decision on a ranked candidate (``repository.set_decision``: half blind upserts, half
+saves with the version read, where a conflict is expected and counted, not an error; the
+candidates are the top three of the two oldest jobs, so that workers collide on the same pairs).
 At the end it prints operations done, errors, and rows lost or doubled: every CV a worker saw
-ranked must be stored exactly once, with one score per job it was ranked for. ``--light``
+ranked must be stored exactly once, with one score per job it was ranked for; every decision
+write that succeeded must be counted once in its row's version and once in the decision history. ``--light``
 scores with a length-based stand-in instead of the bundled model (storage only). Default
 database: a fresh SQLite file in a temporary folder. Prints figures only.
 """
@@ -63,13 +67,16 @@ def worker(url: str, seconds: float, index: int, light: bool, queue) -> None:  #
     ops: Counter[str] = Counter()
     errors: list[str] = []
     ranked: dict[int, set[str]] = {}  # job id -> content hashes this worker saw ranked for it
+    decided: Counter[str] = Counter()  # "job:candidate" -> decision writes that succeeded
+    conflicts = 0
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        action = rng.choices(["upload", "rerank", "read", "job"], weights=[5, 1, 3, 1])[0]
+        action = rng.choices(["upload", "rerank", "read", "job", "decide"], weights=[5, 1, 3, 1, 4])[0]
         try:
             with session_scope(engine) as session:
                 jobs = [j.id for j in repo.list_jobs(session)]
             if action == "job" or not jobs:
+                action = "job"  # no job yet: whatever was drawn, make one
                 create_job(engine, description=f"Job {index}-{rng.random():.6f}\nWe need " + ", ".join(rng.sample(WORDS, 5)),
                            extractor=extractor)
             elif action == "upload":
@@ -82,13 +89,32 @@ def worker(url: str, seconds: float, index: int, light: bool, queue) -> None:  #
                 ranked.setdefault(job_id, set()).update(hashlib.sha256(f.data).hexdigest() for f in files)
             elif action == "rerank":
                 rerank_pool(engine, job_id=rng.choice(jobs), scorer=scorer, extractor=extractor)
+            elif action == "decide":  # on the top candidates of the oldest jobs, so workers collide
+                job_id = rng.choice(jobs[-2:])
+                with session_scope(engine) as session:
+                    candidates = [r.candidate_id for r in repo.ranking(session, job_id=job_id)[:3]]
+                    if not candidates:
+                        continue
+                    candidate_id = rng.choice(candidates)
+                    seen = repo.get_decision(session, job_id=job_id, candidate_id=candidate_id)
+                checked = rng.random() < 0.5
+                try:
+                    with session_scope(engine) as session:
+                        repo.set_decision(session, job_id=job_id, candidate_id=candidate_id,
+                                          status=rng.choice(["shortlisted", "on hold", "rejected", "undecided"]),
+                                          note=f"worker {index}: {rng.random():.6f}", decided_by=f"worker {index}",
+                                          expected_version=(seen.version if seen else 0) if checked else None)
+                except repo.DecisionConflict:
+                    conflicts += 1  # someone else saved since the read: refused, as it should be
+                else:
+                    decided[f"{job_id}:{candidate_id}"] += 1
             else:
                 with session_scope(engine) as session:
                     repo.ranking(session, job_id=rng.choice(jobs))
             ops[action] += 1
         except Exception as exc:  # noqa: BLE001 — counted and printed, the soak goes on
             errors.append(f"{action}: {exc!r}"[:300])
-    queue.put((index, dict(ops), errors, {k: sorted(v) for k, v in ranked.items()}))
+    queue.put((index, dict(ops), errors, {k: sorted(v) for k, v in ranked.items()}, dict(decided), conflicts))
 
 
 def main() -> None:
@@ -102,7 +128,7 @@ def main() -> None:
     from sqlalchemy import func, select
 
     from db.migrate import open_database
-    from db.models import Document, Score
+    from db.models import Decision, DecisionEvent, Document, Score
     from db.session import session_scope
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -122,8 +148,14 @@ def main() -> None:
         ops: Counter[str] = Counter()
         errors: list[str] = []
         expected: dict[int, set[str]] = {}
-        for _, worker_ops, worker_errors, ranked in results:
+        writes: Counter[tuple[int, int]] = Counter()  # (job, candidate) -> successful decision writes
+        conflicts = 0
+        for _, worker_ops, worker_errors, ranked, decided, worker_conflicts in results:
             ops.update(worker_ops)
+            conflicts += worker_conflicts
+            for key, n in decided.items():
+                job_id, candidate_id = (int(x) for x in key.split(":"))
+                writes[(job_id, candidate_id)] += n
             errors.extend(worker_errors)
             for job_id, hashes in ranked.items():
                 expected.setdefault(int(job_id), set()).update(hashes)
@@ -133,6 +165,12 @@ def main() -> None:
             scores = {(j, h): n for j, h, n in session.execute(
                 select(Score.job_id, Document.content_hash, func.count()).join(Document, Score.document_id == Document.id)
                 .group_by(Score.job_id, Document.content_hash, Score.model_version))}
+            decision_rows = Counter((j, c) for j, c in session.execute(select(Decision.job_id, Decision.candidate_id)))
+            versions = {(j, c): v for j, c, v in session.execute(
+                select(Decision.job_id, Decision.candidate_id, Decision.version))}
+            events = {(j, c): n for j, c, n in session.execute(
+                select(DecisionEvent.job_id, DecisionEvent.candidate_id, func.count())
+                .group_by(DecisionEvent.job_id, DecisionEvent.candidate_id))}
         lost_docs = len(all_hashes - set(stored))
         doubled_docs = sum(1 for n in stored.values() if n > 1)
         lost_scores = sum(1 for j, hs in expected.items() for h in hs if (j, h) not in scores)
@@ -141,6 +179,15 @@ def main() -> None:
               f"({'length stand-in' if args.light else 'bundled model'}), {seconds:.0f} s wall")
         print(f"ops   : {sum(ops.values())} done — " + ", ".join(f"{k} {v}" for k, v in sorted(ops.items())))
         print(f"errors: {len(errors)}" + ("".join(f"\n        {e}" for e in errors[:10])))
+        lost_decisions = sum(1 for pair in writes if pair not in decision_rows)
+        doubled_decisions = sum(1 for n in decision_rows.values() if n > 1)
+        version_off = sum(1 for pair, n in writes.items() if versions.get(pair) != n)
+        events_off = sum(1 for pair, n in writes.items() if events.get(pair, 0) != n)
+        stray = sum(1 for pair in set(decision_rows) | set(events) if pair not in writes)
+        print(f"decide: {sum(writes.values())} decision writes on {len(writes)} job×candidate pairs, "
+              f"{conflicts} stale saves refused; {sum(events.values())} history events; rows lost "
+              f"{lost_decisions}, doubled {doubled_decisions}; pairs whose version ≠ writes {version_off}, "
+              f"whose events ≠ writes {events_off}, unexplained {stray}")
         print(f"rows  : {len(stored)} CVs stored for {len(all_hashes)} distinct CVs ranked; lost {lost_docs}, "
               f"doubled {doubled_docs}; job×CV scores lost {lost_scores}, doubled {doubled_scores}")
 

@@ -262,6 +262,7 @@ def _rank_group(
                     sections=[{"name": s.name, "start": s.start, "end": s.end} for s in doc.sections],
                     warnings=list(doc.warnings),
                     skill_hits=[(h.skill, h.category, h.start, h.end) for h in hits],
+                    ocr=doc.ocr,
                 )
                 stored, created = repo.add_document(session, new=new)
             else:

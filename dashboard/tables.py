@@ -12,19 +12,28 @@ from db.repository import RankingRow
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def ranking_frame(rows: Sequence[RankingRow], *, top_skills: int = 5) -> pd.DataFrame:
-    """One row per candidate, best first, with the columns a recruiter scans."""
-    return pd.DataFrame(
-        {
-            "Rank": [r.rank for r in rows],
-            "Candidate": [r.candidate_name for r in rows],
-            "File": [r.filename for r in rows],
-            "Score": [round(r.score, 1) for r in rows],
-            "Fit": [r.fit_class for r in rows],
-            "Matched skills": [", ".join(r.matched_skills[:top_skills]) for r in rows],
-            "Missing skills": [", ".join(r.missing_skills[:top_skills]) for r in rows],
-        }
-    )
+def decision_label(status: str) -> str:
+    """How a decision reads in a table: "Shortlisted", "On hold", "Rejected", or blank when undecided."""
+    return "" if status in ("", "undecided") else status.capitalize()
+
+
+def ranking_frame(rows: Sequence[RankingRow], *, top_skills: int = 5, notes: bool = False) -> pd.DataFrame:
+    """One row per candidate, best first, with the columns a recruiter scans (``notes``: and the
+    decision notes, for the CSV export)."""
+    columns = {
+        "Rank": [r.rank for r in rows],
+        "Candidate": [r.candidate_name for r in rows],
+        "File": [r.filename for r in rows],
+        "Text from": ["OCR scan" if r.ocr else "" for r in rows],
+        "Score": [round(r.score, 1) for r in rows],
+        "Fit": [r.fit_class for r in rows],
+        "Decision": [decision_label(r.decision) for r in rows],
+        "Matched skills": [", ".join(r.matched_skills[:top_skills]) for r in rows],
+        "Missing skills": [", ".join(r.missing_skills[:top_skills]) for r in rows],
+    }
+    if notes:
+        columns["Decision note"] = [r.decision_note for r in rows]
+    return pd.DataFrame(columns)
 
 
 def neutralise_formula(value: object) -> object:

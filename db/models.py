@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text, UniqueConstraint,
+    JSON, Boolean, CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text,
+    UniqueConstraint, false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -73,6 +74,8 @@ class Document(Base):
     pages: Mapped[int] = mapped_column(Integer, default=1)
     sections: Mapped[list[Any]] = mapped_column(default=list)
     warnings: Mapped[list[Any]] = mapped_column(default=list)
+    # The text was recognised by OCR from scanned pages (migration 0005): names and numbers may be misread.
+    ocr: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     candidate: Mapped[Candidate] = relationship(back_populates="documents")
@@ -177,4 +180,57 @@ class PrivacyLog(Base):
     action: Mapped[str] = mapped_column(String(64))
     candidate_id: Mapped[int] = mapped_column(Integer)
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+DECISION_STATUSES = ("undecided", "shortlisted", "on hold", "rejected")
+"""A recruiter's decision on a candidate for a job; "undecided" is also what no row means."""
+NOTE_MAX_CHARS = 2_000
+_STATUS_CHECK = "status IN ('undecided', 'shortlisted', 'on hold', 'rejected')"
+
+
+class Decision(Base):
+    """The recruiter's current decision on one candidate for one job, with a note (migration 0005).
+
+    One row per (job, candidate), written by an upsert; ``version`` counts the writes, so a save
+    that started from an older version is refused instead of overwriting someone else's change.
+    Every write also appends a :class:`DecisionEvent`. Soft-deleting the job or candidate keeps
+    the row; erasing the candidate (forget, purge) or the job deletes it.
+    """
+
+    __tablename__ = "decisions"
+    __table_args__ = (
+        UniqueConstraint("job_id", "candidate_id", name="uq_decisions_job_candidate"),
+        CheckConstraint(_STATUS_CHECK, name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    decided_by: Mapped[str] = mapped_column(String(200), default="")
+    previous_status: Mapped[str | None] = mapped_column(String(16), nullable=True)  # before the last write
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DecisionEvent(Base):
+    """One write of a decision, append-only: no decision or note is ever lost by a later one."""
+
+    __tablename__ = "decision_events"
+    __table_args__ = (
+        Index("ix_decision_events_job_id_candidate_id", "job_id", "candidate_id"),
+        Index("ix_decision_events_candidate_id", "candidate_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)  # the decision's version this write produced
+    old_status: Mapped[str | None] = mapped_column(String(16), nullable=True)  # None: no decision before
+    new_status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -9,13 +9,13 @@ from datetime import datetime, timedelta
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import (Batch, Candidate, ChunkVectors, Document, Job, PrivacyLog, Score, SkillHit, UploadFailure,
-                       utcnow)
+from db.models import (DECISION_STATUSES, NOTE_MAX_CHARS, Batch, Candidate, ChunkVectors, Decision, DecisionEvent,
+                       Document, Job, PrivacyLog, Score, SkillHit, UploadFailure, utcnow)
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class NewDocument:
     sections: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     skill_hits: list[tuple[str, str, int, int]] = field(default_factory=list)  # skill, category, start, end
+    ocr: bool = False  # the text was recognised by OCR from scanned pages
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,9 @@ class RankingRow:
     model_version: str
     batch_id: int | None
     scored_at: datetime
+    decision: str = "undecided"  # the recruiter's decision for this job (DECISION_STATUSES)
+    decision_note: str = ""
+    ocr: bool = False  # the CV's text was recognised by OCR
 
 
 # --- jobs ---------------------------------------------------------------------------------
@@ -113,6 +117,7 @@ def add_document(session: Session, *, new: NewDocument) -> tuple[Document, bool]
                 pages=new.pages,
                 sections=list(new.sections),
                 warnings=list(new.warnings),
+                ocr=bool(new.ocr),
             )
             document.skill_hits = [
                 SkillHit(skill=skill, category=category, start=start, end=end)
@@ -329,9 +334,10 @@ def ranking(session: Session, *, job_id: int, model_name: str | None = None, mod
             return []
         model_name, model_version = latest
     rows = session.execute(
-        select(Score, Document, Candidate)
+        select(Score, Document, Candidate, Decision.status, Decision.note)
         .join(Document, Score.document_id == Document.id)
         .join(Candidate, Document.candidate_id == Candidate.id)
+        .outerjoin(Decision, (Decision.job_id == Score.job_id) & (Decision.candidate_id == Candidate.id))
         .where(Score.job_id == job_id, Score.model_name == model_name, Score.model_version == model_version,
                Candidate.deleted_at.is_(None))
         .order_by(Score.score.desc(), Document.id)
@@ -351,8 +357,11 @@ def ranking(session: Session, *, job_id: int, model_name: str | None = None, mod
             model_version=score.model_version,
             batch_id=score.batch_id,
             scored_at=score.created_at,
+            decision=status or "undecided",
+            decision_note=note or "",
+            ocr=bool(document.ocr),
         )
-        for i, (score, document, candidate) in enumerate(rows, start=1)
+        for i, (score, document, candidate, status, note) in enumerate(rows, start=1)
     ]
 
 
@@ -447,6 +456,10 @@ def _erase_candidate(session: Session, candidate: Candidate) -> dict[str, int]:
                                         .where(ChunkVectors.document_id.in_(document_ids))) or 0,
         "skill_hits": session.scalar(select(func.count()).select_from(SkillHit)
                                      .where(SkillHit.document_id.in_(document_ids))) or 0,
+        # Notes are personal data: the decisions and their whole history go too.
+        "decisions": session.execute(delete(Decision).where(Decision.candidate_id == candidate.id)).rowcount or 0,
+        "decision_events": session.execute(delete(DecisionEvent)
+                                           .where(DecisionEvent.candidate_id == candidate.id)).rowcount or 0,
     }
     for model in (Score, ChunkVectors):
         for row in session.scalars(select(model).where(model.document_id.in_(document_ids))):
@@ -456,7 +469,8 @@ def _erase_candidate(session: Session, candidate: Candidate) -> dict[str, int]:
 
 
 def forget_candidate(session: Session, *, candidate_id: int) -> dict[str, int] | None:
-    """Erase a person on request: CV text, skills, vectors, scores, the candidate row. Logged.
+    """Erase a person on request: CV text, skills, vectors, scores, decisions with their notes and
+    history, the candidate row. Logged.
 
     The log keeps the candidate's id and the number of rows erased, none of the data.
     Returns those counts, or None when there is no such candidate.
@@ -471,13 +485,15 @@ def forget_candidate(session: Session, *, candidate_id: int) -> dict[str, int] |
 
 
 def purge_deleted(session: Session, *, older_than: timedelta) -> dict[str, int]:
-    """Erase for good what was deleted more than ``older_than`` ago: jobs (with their rankings) and
-    candidates (with their documents, vectors and scores)."""
+    """Erase for good what was deleted more than ``older_than`` ago: jobs (with their rankings and
+    decisions) and candidates (with their documents, vectors, scores and decisions)."""
     cutoff = utcnow() - older_than
     jobs = list(session.scalars(select(Job).where(Job.deleted_at.is_not(None), Job.deleted_at < cutoff)))
     candidates = list(session.scalars(select(Candidate).where(Candidate.deleted_at.is_not(None),
                                                                Candidate.deleted_at < cutoff)))
     for job in jobs:
+        session.execute(delete(DecisionEvent).where(DecisionEvent.job_id == job.id))
+        session.execute(delete(Decision).where(Decision.job_id == job.id))
         session.delete(job)  # batches and scores go with it (ORM cascade)
     for candidate in candidates:
         _erase_candidate(session, candidate)
@@ -487,3 +503,145 @@ def purge_deleted(session: Session, *, older_than: timedelta) -> dict[str, int]:
 
 def privacy_log(session: Session) -> list[PrivacyLog]:
     return list(session.scalars(select(PrivacyLog).order_by(PrivacyLog.id)))
+
+
+# --- recruiter decisions ------------------------------------------------------------------------
+
+
+class DecisionConflict(Exception):
+    """A decision was saved from an older version than the stored one: someone else changed it."""
+
+    def __init__(self, current: DecisionView | None) -> None:
+        super().__init__("someone else changed this decision; reload to see it")
+        self.current = current  # what is stored now (None: nothing, e.g. the candidate was erased)
+
+
+class InvalidDecision(ValueError):
+    """A status that is not a decision, or a note that is too long."""
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    """A decision as stored (plain values, safe to keep after the session closes)."""
+
+    job_id: int
+    candidate_id: int
+    status: str
+    note: str
+    version: int
+    decided_by: str
+    previous_status: str | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class DecisionChange:
+    """One entry of a decision's history."""
+
+    version: int
+    old_status: str | None
+    new_status: str
+    note: str
+    decided_by: str
+    at: datetime
+
+
+def _clean_decision(status: str, note: str, decided_by: str) -> tuple[str, str, str]:
+    status = (status or "").strip().casefold()
+    if status not in DECISION_STATUSES:
+        raise InvalidDecision(f"{status!r} is not a decision; use one of: {', '.join(DECISION_STATUSES)}")
+    note = (note or "").replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
+    if len(note) > NOTE_MAX_CHARS:
+        raise InvalidDecision(f"the note has {len(note):,} characters; at most {NOTE_MAX_CHARS:,} are kept")
+    return status, note, (decided_by or "").replace("\x00", "").strip()[:200]
+
+
+_DECISION_COLUMNS = (Decision.job_id, Decision.candidate_id, Decision.status, Decision.note, Decision.version,
+                     Decision.decided_by, Decision.previous_status, Decision.updated_at)
+
+
+def set_decision(
+    session: Session, *, job_id: int, candidate_id: int, status: str, note: str = "", decided_by: str = "",
+    expected_version: int | None = None,
+) -> DecisionView:
+    """Record a recruiter's decision (and note) on a candidate for a job, and append it to the history.
+
+    One statement decides the write, so concurrent writers never lose or double a row on SQLite or
+    PostgreSQL: with ``expected_version=None`` an upsert (last writer wins, every write counted in
+    ``version`` and in the history); with ``expected_version=N`` the write happens only if the
+    stored version is still N (0: no decision stored yet), else :class:`DecisionConflict`.
+
+    Raises:
+        InvalidDecision: an unknown status, or a note longer than ``NOTE_MAX_CHARS``.
+        DecisionConflict: ``expected_version`` is not the stored version.
+    """
+    status, note, decided_by = _clean_decision(status, note, decided_by)
+    now = utcnow()
+    table = Decision.__table__
+    changes = {"status": status, "note": note, "decided_by": decided_by, "updated_at": now,
+               "version": table.c.version + 1, "previous_status": table.c.status}
+    new_row = {"job_id": job_id, "candidate_id": candidate_id, "status": status, "note": note,
+               "decided_by": decided_by, "version": 1, "previous_status": None, "created_at": now,
+               "updated_at": now}
+    keys = (table.c.job_id == job_id) & (table.c.candidate_id == candidate_id)
+    dialect_insert = _UPSERT_INSERTS.get(session.get_bind().dialect.name)
+    session.flush()  # Core statements do not autoflush
+    if expected_version is not None and expected_version > 0:
+        statement: Any = update(table).where(keys, table.c.version == expected_version).values(**changes)
+    elif dialect_insert is None:  # another database: lock the row, then insert or update it
+        current = session.execute(select(table.c.version).where(keys).with_for_update()).scalar()
+        if current is None:
+            statement = insert(table).values(**new_row)
+        elif expected_version == 0:
+            statement = None
+        else:
+            statement = update(table).where(keys).values(**changes)
+    else:
+        statement = dialect_insert(table).values(**new_row)
+        if expected_version == 0:
+            statement = statement.on_conflict_do_nothing(index_elements=[table.c.job_id, table.c.candidate_id])
+        else:
+            statement = statement.on_conflict_do_update(index_elements=[table.c.job_id, table.c.candidate_id],
+                                                        set_=changes)
+    written = None if statement is None else session.execute(statement.returning(*_DECISION_COLUMNS)).first()
+    if written is None:
+        raise DecisionConflict(get_decision(session, job_id=job_id, candidate_id=candidate_id))
+    view = DecisionView(*written)
+    session.execute(insert(DecisionEvent.__table__).values(
+        job_id=job_id, candidate_id=candidate_id, version=view.version,
+        old_status=view.previous_status if view.version > 1 else None, new_status=status, note=note,
+        decided_by=decided_by, created_at=now))
+    return view
+
+
+def get_decision(session: Session, *, job_id: int, candidate_id: int) -> DecisionView | None:
+    """The stored decision, or None (undecided)."""
+    found = session.execute(select(*_DECISION_COLUMNS).where(Decision.job_id == job_id,
+                                                             Decision.candidate_id == candidate_id)).first()
+    return DecisionView(*found) if found is not None else None
+
+
+def decisions_for_job(session: Session, *, job_id: int) -> dict[int, DecisionView]:
+    """Every decision stored for a job, by candidate id (deleted candidates included)."""
+    return {row.candidate_id: DecisionView(*row)
+            for row in session.execute(select(*_DECISION_COLUMNS).where(Decision.job_id == job_id))}
+
+
+def decision_history(session: Session, *, job_id: int, candidate_id: int) -> list[DecisionChange]:
+    """Every write of the decision on this candidate for this job, oldest first."""
+    query = (select(DecisionEvent.version, DecisionEvent.old_status, DecisionEvent.new_status, DecisionEvent.note,
+                    DecisionEvent.decided_by, DecisionEvent.created_at)
+             .where(DecisionEvent.job_id == job_id, DecisionEvent.candidate_id == candidate_id)
+             .order_by(DecisionEvent.version, DecisionEvent.id))
+    return [DecisionChange(*row) for row in session.execute(query)]
+
+
+def decision_counts(session: Session) -> dict[int, dict[str, int]]:
+    """For each job, how many of its candidates (not deleted) have each decision."""
+    query = (select(Decision.job_id, Decision.status, func.count())
+             .join(Candidate, Decision.candidate_id == Candidate.id)
+             .where(Candidate.deleted_at.is_(None)).group_by(Decision.job_id, Decision.status))
+    counts: dict[int, dict[str, int]] = {}
+    for job_id, status, n in session.execute(query):
+        counts.setdefault(job_id, {})[status] = int(n)
+    return counts

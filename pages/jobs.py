@@ -42,6 +42,7 @@ with st.expander("Create a job", expanded=True):
 with session_scope(engine) as session:
     jobs = repo.list_jobs(session)
     listing = [(job.id, job.title, job.created_at, len(job.skills), len(job.batches)) for job in jobs]
+    decided = repo.decision_counts(session)
 
 
 def recently_deleted() -> None:
@@ -76,6 +77,7 @@ st.dataframe(
         "Created": [row[2].strftime("%Y-%m-%d %H:%M") for row in listing],
         "Skills asked for": [row[3] for row in listing],
         "Batches ranked": [row[4] for row in listing],
+        "Shortlisted": [decided.get(row[0], {}).get("shortlisted", 0) for row in listing],
     },
     hide_index=True,
     width="stretch",

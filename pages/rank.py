@@ -92,6 +92,7 @@ cols = st.columns(4)
 cols[0].metric("Candidates", len(frame))
 for col, label in zip(cols[1:], ("Good Fit", "Potential Fit", "No Fit"), strict=True):
     col.metric(label, int(counts.get(label, 0)))
+decided = frame["Decision"][frame["Decision"] != ""].value_counts()
 st.dataframe(
     frame,
     hide_index=True,
@@ -101,14 +102,22 @@ st.dataframe(
         "Rank": st.column_config.NumberColumn("Rank", width="small"),
         "File": st.column_config.TextColumn("File", width="small"),
         "Fit": st.column_config.TextColumn("Fit", width="small"),
+        "Decision": st.column_config.TextColumn("Decision", width=95,
+                                                help="your decision, set on the Candidate page"),
         "Matched skills": st.column_config.TextColumn("Matched skills", width="large"),
         "Missing skills": st.column_config.TextColumn("Missing skills", width="large"),
+        "Text from": st.column_config.TextColumn("Text from", width=80,
+                                                 help="OCR scan: the text was recognised from a scanned page; "
+                                                      "names and numbers may be misread"),
     },
 )
 st.caption(f"Scored by {rows[0].model_name} (version {rows[0].model_version}). "
-           "Score = mean similarity of every job-description chunk with every CV chunk, 0–100.")
-st.download_button("Download ranking (CSV)", to_csv_bytes(frame), file_name=f"ranking-job-{job_id}.csv",
-                   mime="text/csv")
+           "Score = mean similarity of every job-description chunk with every CV chunk, 0–100. "
+           + ("Decisions: " + ", ".join(f"{n} {label.lower()}" for label, n in decided.items()) + "."
+              if len(decided) else "No decision yet: open a candidate to shortlist, hold or reject."))
+st.download_button("Download ranking (CSV)", to_csv_bytes(ranking_frame(rows, notes=True)),
+                   file_name=f"ranking-job-{job_id}.csv", mime="text/csv",
+                   help="with your decisions and notes")
 st.page_link(navigation.CANDIDATE, label="Open a candidate: skills, evidence and highlights",
              icon=":material/person_search:")
 show_failures()

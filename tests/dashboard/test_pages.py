@@ -146,3 +146,103 @@ def test_candidate_page_removes_restores_and_forgets_a_candidate() -> None:
     assert not at.exception, at.exception
     assert "Candidate erased: 1 documents" in at.success[0].value
     assert at.metric[0].value == "1 of 1"
+
+
+def _stored_ranking(*, ocr: bool) -> tuple[int, int]:
+    """A job and one ranked CV stored straight into the app's database (no model run); (job, candidate)."""
+    from core.config import get_settings
+    from db import repository as repo
+    from db.migrate import open_database
+    from db.session import session_scope
+
+    engine = open_database(get_settings().resolved_database_url)
+    with session_scope(engine) as session:
+        job = repo.create_job(session, title="Accountant", description=JD, skills=["QuickBooks", "GAAP"])
+        doc, _ = repo.add_document(session, new=repo.NewDocument(
+            content_hash="a" * 64, filename="scan.png", file_type="image", text="Ana Ruiz\nQuickBooks, GAAP",
+            pages=1, candidate_name="Ana Ruiz", ocr=ocr, skill_hits=[("QuickBooks", "software", 9, 19)]))
+        repo.upsert_score(session, job_id=job.id, document_id=doc.id, batch_id=None, model_name="m",
+                          model_version="1", score=61.5, fit_class="Good Fit", pair_matrix=[[0.6]],
+                          matched_skills=["QuickBooks"], missing_skills=["GAAP"])
+        return job.id, doc.candidate_id
+
+
+@pytest.mark.slow
+def test_candidate_page_saves_a_decision_refuses_a_stale_one_and_keeps_the_text() -> None:
+    from core.config import get_settings
+    from db import repository as repo
+    from db.migrate import open_database
+    from db.session import session_scope
+
+    job_id, candidate_id = _stored_ranking(ocr=True)
+    at = _new_app()
+    at.switch_page("../pages/candidate.py").run()
+    assert not at.exception, at.exception
+    assert any("recognised by OCR" in i.value for i in at.info)
+    base = f"decision_{job_id}_{candidate_id}"
+    assert at.selectbox(key=f"{base}_status").value == "undecided"
+    assert any(t.value == "No decision yet for this job." for t in at.text)
+    at.selectbox(key=f"{base}_status").set_value("shortlisted")
+    at.text_area(key=f"{base}_note").input("=HYPERLINK(\"x\") <b>call</b> Monday")
+    at.text_input(key="decision_decided_by").input("Dana")
+    at.button(key=f"{base}_save").click().run()
+    assert not at.exception, at.exception
+    assert "Decision saved: Shortlisted" in at.success[0].value
+    assert any(t.value.startswith("Last changed") and "by Dana: Shortlisted" in t.value for t in at.text)
+    history = next(d.value for d in at.dataframe if "Note" in d.value.columns)
+    assert list(history["Note"]) == ["=HYPERLINK(\"x\") <b>call</b> Monday"]  # inert dataframe cell
+
+    # Someone else saves meanwhile; this recruiter's save is refused, their text stays in the box.
+    engine = open_database(get_settings().resolved_database_url)
+    with session_scope(engine) as session:
+        repo.set_decision(session, job_id=job_id, candidate_id=candidate_id, status="rejected", note="no",
+                          decided_by="Lee")
+    at.text_area(key=f"{base}_note").input("my longer note")
+    at.button(key=f"{base}_save").click().run()
+    assert not at.exception, at.exception
+    assert any("someone else changed this decision; reload to see it" in e.value for e in at.error)
+    assert at.text_area(key=f"{base}_note").value == "my longer note"
+    assert any("Saved meanwhile (version 2): Rejected by Lee" in t.value for t in at.text)
+    with session_scope(engine) as session:
+        stored = repo.get_decision(session, job_id=job_id, candidate_id=candidate_id)
+        assert stored is not None and (stored.status, stored.note, stored.version) == ("rejected", "no", 2)
+    at.button(key=f"{base}_reload").click().run()
+    assert at.selectbox(key=f"{base}_status").value == "rejected" and at.text_area(key=f"{base}_note").value == "no"
+
+    at.switch_page("../pages/rank.py").run()
+    assert not at.exception, at.exception
+    ranking = at.dataframe[0].value
+    assert list(ranking["Decision"]) == ["Rejected"] and list(ranking["Text from"]) == ["OCR scan"]
+
+
+def test_the_ranking_export_has_decisions_and_notes_with_formulas_neutralised() -> None:
+    from datetime import UTC, datetime
+
+    from dashboard.tables import ranking_frame, to_csv_bytes
+    from db.repository import RankingRow
+
+    def row(rank: int, decision: str, note: str, ocr: bool) -> RankingRow:
+        return RankingRow(rank=rank, candidate_id=rank, candidate_name=f"C{rank}", document_id=rank,
+                          filename=f"c{rank}.pdf", score=50.0, fit_class="Good Fit", matched_skills=[],
+                          missing_skills=[], model_name="m", model_version="1", batch_id=None,
+                          scored_at=datetime.now(UTC), decision=decision, decision_note=note, ocr=ocr)
+
+    rows = [row(1, "on hold", "=cmd|' /C calc'!A0", True), row(2, "undecided", "", False)]
+    shown = ranking_frame(rows)
+    assert list(shown["Decision"]) == ["On hold", ""] and list(shown["Text from"]) == ["OCR scan", ""]
+    assert "Decision note" not in shown.columns
+    csv = to_csv_bytes(ranking_frame(rows, notes=True)).decode("utf-8-sig")
+    assert "Decision,Matched skills,Missing skills,Decision note" in csv
+    assert "'=cmd|' /C calc'!A0" in csv and "\n=cmd" not in csv and ",=cmd" not in csv
+
+
+def test_every_page_has_its_own_url_and_the_root_opens_jobs() -> None:
+    from dashboard import navigation
+
+    at = _new_app()
+    assert at.title[0].value == "Jobs"  # "/" switches to the Jobs page
+    pages = [p for section in navigation.SECTIONS.values() for p in section]
+    assert navigation.JOBS in pages and not navigation.JOBS._default
+    assert [p.url_path for p in (navigation.JOBS, navigation.RANK, navigation.CANDIDATE)] == ["jobs", "rank",
+                                                                                                "candidate"]
+    assert navigation.START._default and navigation.START.visibility == "hidden"

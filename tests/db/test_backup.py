@@ -27,13 +27,16 @@ def _fill(engine: Engine) -> None:
             doc, _ = repo.add_document(session, new=repo.NewDocument(
                 content_hash=f"{i:064x}", filename=f"cv{i}.txt", file_type="txt", text=f"CV {i} — GAAP, ünïcode",
                 pages=1, candidate_name=f"Ann {i}", sections=[{"name": "skills", "start": 0, "end": 4}],
-                skill_hits=[("GAAP", "certification", 8, 12)]))
+                skill_hits=[("GAAP", "certification", 8, 12)], ocr=i == 1))
             repo.save_chunk_vectors(session, document_id=doc.id, encoder_key="k", chunks=1, dim=2,
                                     data=bytes([i, 255, 0, 7]))
             repo.upsert_score(session, job_id=job.id, document_id=doc.id, batch_id=batch.id, model_name="m",
                               model_version="1", score=50.0 + i, fit_class="Good Fit", pair_matrix=[[0.5]],
                               matched_skills=["GAAP"], missing_skills=[])
         repo.add_failure(session, batch_id=batch.id, filename="bad.pdf", reason="damaged")
+        for status in ("on hold", "shortlisted"):
+            repo.set_decision(session, job_id=job.id, candidate_id=doc.candidate_id, status=status,
+                              note=f"{status}: =SUM(A1) <b>ünï</b>\nline two", decided_by="Dana")
 
 
 def _dump(engine: Engine) -> dict[str, list[tuple]]:
@@ -47,6 +50,7 @@ def test_a_database_round_trips_row_for_row(engine: Engine, tmp_path: Path, new_
     file = tmp_path / "backup.jsonl.gz"
     summary = backup(engine, file)
     assert summary.rows["documents"] == 3 and summary.rows["chunk_vectors"] == 3
+    assert summary.rows["decisions"] == 1 and summary.rows["decision_events"] == 2
     fresh = open_database(new_db_url())
     restored = restore(fresh, file)
     assert restored.rows == {k: v for k, v in summary.rows.items() if v}
@@ -54,6 +58,16 @@ def test_a_database_round_trips_row_for_row(engine: Engine, tmp_path: Path, new_
     with session_scope(fresh) as session:  # new rows get fresh ids after a restore
         job = repo.create_job(session, title="Next", description="Next job")
         assert job.id == 2
+        (scanned,) = [r for r in repo.ranking(session, job_id=1) if r.ocr]
+        assert scanned.filename == "cv1.txt"
+        (decided,) = [r for r in repo.ranking(session, job_id=1) if r.decision != "undecided"]
+        assert decided.decision == "shortlisted"
+        assert decided.decision_note == "shortlisted: =SUM(A1) <b>ünï</b>\nline two"
+        # the decision's version and history carry on after a restore
+        again = repo.set_decision(session, job_id=1, candidate_id=decided.candidate_id, status="rejected",
+                                  expected_version=2)
+        assert again.version == 3
+        assert len(repo.decision_history(session, job_id=1, candidate_id=decided.candidate_id)) == 3
 
 
 def test_restore_refuses_a_non_empty_database_unless_replacing_and_keeps_a_copy(engine: Engine, tmp_path: Path) -> None:

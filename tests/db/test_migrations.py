@@ -45,6 +45,12 @@ def _rows_0001() -> dict[str, list[dict[str, Any]]]:
             "scores": scores, "skill_hits": hits, "upload_failures": failures}
 
 
+def _documents(engine: Engine) -> Any:
+    meta = MetaData()
+    meta.reflect(engine, only=["documents"])
+    return meta.tables["documents"]
+
+
 def _dump(engine: Engine, names: list[str], columns: dict[str, list[str]] | None = None
           ) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of the tables, ordered by id; only the given columns of each table when ``columns``."""
@@ -81,6 +87,9 @@ def test_a_database_filled_at_the_first_revision_migrates_to_head_with_every_row
     upgrade(engine)  # 0001 -> head (later revisions add columns: the first revision's are compared)
     assert _dump(engine, TABLES_0001, first_columns) == before, "every row, every value, as it was"
     assert "ix_skill_hits_skill_document_id" in {i["name"] for i in inspect(engine).get_indexes("skill_hits")}
+    assert {"decisions", "decision_events", "privacy_log"} <= set(inspect(engine).get_table_names())
+    with engine.connect() as connection:  # 0005: documents stored before it were not read by OCR
+        assert set(connection.execute(select(_documents(engine).c.ocr)).scalars()) == {False}
     with session_scope(engine) as session:  # the migrated database takes new rows (ids continue)
         job = repo.create_job(session, title="After", description="after the migration")
         doc, created = repo.add_document(session, new=repo.NewDocument(
@@ -94,9 +103,12 @@ def test_a_database_filled_at_the_first_revision_migrates_to_head_with_every_row
         assert (job.id, doc.id, created, again.id, created_again) == (3, DOCUMENTS + 1, True, 1, False)
         (top, *_) = repo.ranking(session, job_id=2)
         assert (top.document_id, top.score, top.matched_skills) == (DOCUMENTS, DOCUMENTS + 30.5, ["GAAP"])
+        assert (top.decision, top.ocr) == ("undecided", False)
+        repo.set_decision(session, job_id=2, candidate_id=top.candidate_id, status="shortlisted", note="migrated")
 
     downgrade(engine, FIRST)  # head -> 0001 keeps the rows of the first revision's tables
-    assert "chunk_vectors" not in inspect(engine).get_table_names()
+    assert not {"chunk_vectors", "decisions", "decision_events"} & set(inspect(engine).get_table_names())
+    assert "ocr" not in {c["name"] for c in inspect(engine).get_columns("documents")}
     after_down = _dump(engine, TABLES_0001)
     assert after_down["documents"][:DOCUMENTS] == before["documents"]
     assert len(after_down["documents"]) == DOCUMENTS + 1
