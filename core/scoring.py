@@ -324,6 +324,11 @@ def _load_first_stage(settings: Settings) -> Scorer:
 
         if is_cross_artifact(folder):
             return load_cross_scorer(folder, device=settings.device)
+        from models.contrastive import is_tuned_artifact, load_tuned_scorer
+
+        if is_tuned_artifact(folder):
+            return load_tuned_scorer(folder, device=settings.device, batch_size=settings.batch_size,
+                                     quantize=settings.quantize)
     encoder = load_encoder(settings.encoder, device=settings.device, batch_size=settings.batch_size,
                            pooling=settings.pooling, quantize=settings.quantize)
     if folder is not None:

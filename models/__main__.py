@@ -48,6 +48,17 @@ def main(argv: list[str] | None = None) -> int:
     cross.add_argument("--pair-tokens", type=int, default=256)
     cross.add_argument("--seed", type=int, default=13)
     cross.add_argument("--device", default="auto")
+    tune = sub.add_parser("tune", help="LoRA-tune the bi-encoder backbone on weak pairs (models/trained/README.md)")
+    tune.add_argument("--pairs", type=Path, default=get_settings().data_dir / "weak_pairs" / "pairs.csv")
+    tune.add_argument("--rubric", type=Path, default=get_settings().shared_data_dir / "fit_labels" / "fit_labels.csv")
+    tune.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "trained" / "minilm-tuned")
+    tune.add_argument("--encoder", default="bundled:all-MiniLM-L6-v2", help="backbone (bundled:NAME, folder or hub id)")
+    tune.add_argument("--epochs", type=int, default=2)
+    tune.add_argument("--batch-jds", type=int, default=16, help="JDs per step (each with up to 3 CVs)")
+    tune.add_argument("--max-pairs", type=int, default=None, help="tune on a seeded sample of the pairs")
+    tune.add_argument("--max-steps", type=int, default=None, help="cap on steps per epoch (quick runs)")
+    tune.add_argument("--seed", type=int, default=13)
+    tune.add_argument("--device", default="auto")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
@@ -78,6 +89,21 @@ def main(argv: list[str] | None = None) -> int:
         config = CrossConfig(encoder=args.encoder, epochs=args.epochs, pair_tokens=args.pair_tokens, seed=args.seed)
         report = run_cross_training(pairs_csv=args.pairs, rubric_csv=args.rubric, out=args.out, config=config,
                                     max_pairs=args.max_pairs, device=args.device)
+        print(json.dumps(report, indent=2, default=str))  # noqa: T201
+        return 0
+    if args.command == "tune":
+        import json
+
+        from models.contrastive import TuneConfig, run_tuning
+
+        if not args.pairs.is_file():
+            print(f"error: no training pairs at {args.pairs}; run `python -m models build-data --out "  # noqa: T201
+                  f"{args.pairs.parent}` first", file=sys.stderr)
+            return 2
+        config = TuneConfig(encoder=args.encoder, epochs=args.epochs, batch_jds=args.batch_jds, seed=args.seed,
+                            max_steps_per_epoch=args.max_steps)
+        report = run_tuning(pairs_csv=args.pairs, rubric_csv=args.rubric, out=args.out, config=config,
+                            device=args.device, max_pairs=args.max_pairs)
         print(json.dumps(report, indent=2, default=str))  # noqa: T201
         return 0
     if args.command == "evaluate":

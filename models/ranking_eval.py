@@ -300,9 +300,10 @@ def format_ranking_report(report: dict) -> str:
 
 def make_ranking_set(
     out: Path, *, per_category: int = 20, seed: int = 0, shared_data: Path | None = None, copy: bool = False,
-    force: bool = False,
+    force: bool = False, held_out_only: bool = True,
 ) -> dict:
-    """CVs: ``per_category`` livecareer PDFs per category (seeded) linked or copied into
+    """CVs: ``per_category`` livecareer PDFs per category (seeded; with ``held_out_only``, only
+    PDFs of the rubric set, which no training pair uses) linked or copied into
     ``out/cvs/<CATEGORY>/``; JDs: the fit_labels postings (one per ``jd_id``) as
     ``out/jds/<jd_id>.txt`` with ``manifest.csv`` (category = ``jd_category``).
     """
@@ -321,8 +322,11 @@ def make_ranking_set(
             shutil.rmtree(folder)
     rng = np.random.default_rng(seed)
     counts: dict[str, int] = {}
+    # Only CVs of the rubric set: build-data keeps them (and its postings) out of every training
+    # pair, so a trained scorer is ranked on CVs and JDs it never saw.
+    held_out = {(shared / f).resolve() for f in pd.read_csv(labels_csv, usecols=["cv_file"])["cv_file"]}
     for category in sorted(p for p in source.iterdir() if p.is_dir()):
-        pdfs = sorted(category.glob("*.pdf"))
+        pdfs = sorted(p for p in category.glob("*.pdf") if not held_out_only or p.resolve() in held_out)
         chosen = rng.choice(len(pdfs), size=min(per_category, len(pdfs)), replace=False) if pdfs else []
         target = cvs_out / category.name
         target.mkdir(parents=True, exist_ok=True)
@@ -380,6 +384,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     m.add_argument("--seed", type=int, default=0)
     m.add_argument("--copy", action="store_true", help="copy the PDFs instead of symlinking them")
     m.add_argument("--force", action="store_true", help="replace OUT/cvs and OUT/jds if they exist")
+    m.add_argument("--any-cvs", action="store_true",
+                   help="draw from all livecareer PDFs, not only the rubric set's (which training never sees)")
 
 
 def run_cli(args: argparse.Namespace) -> int:
@@ -389,7 +395,8 @@ def run_cli(args: argparse.Namespace) -> int:
     try:
         if args.command == "make-ranking-set":
             summary = make_ranking_set(
-                args.out, per_category=args.per_category, seed=args.seed, copy=args.copy, force=args.force
+                args.out, per_category=args.per_category, seed=args.seed, copy=args.copy, force=args.force,
+                held_out_only=not args.any_cvs
             )
             sys.stdout.write(
                 f"{summary['cvs']} CVs in {summary['categories']} categories → {args.out / 'cvs'}; "

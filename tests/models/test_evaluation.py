@@ -306,18 +306,26 @@ def test_make_ranking_set_links_cvs_and_writes_the_manifest(tmp_path: Path) -> N
     (shared / "fit_labels").mkdir()
     pd.DataFrame(
         {
-            "jd_id": ["a", "a", "b"],
-            "jd_category": ["CHEF", "CHEF", "HR"],
-            "job_description_text": ["Chef wanted", "Chef wanted", "HR officer"],
+            "jd_id": ["a", "a", "b", "b"],
+            "jd_category": ["CHEF", "CHEF", "HR", "HR"],
+            "job_description_text": ["Chef wanted", "Chef wanted", "HR officer", "HR officer"],
+            # the rubric's CVs, the only ones training never sees: CHEF 0-3 (not 4.pdf) and HR 0
+            "cv_file": [f"resumes_by_category/livecareer_pdfs/{c}/{i}.pdf"
+                        for c, i in (("CHEF", 0), ("CHEF", 1), ("HR", 0), ("CHEF", 2))],
         }
     ).to_csv(shared / "fit_labels" / "fit_labels.csv", index=False)
     out = tmp_path / "set"
-    summary = make_ranking_set(out, per_category=3, seed=1, shared_data=shared)
+    summary = make_ranking_set(out, per_category=5, seed=1, shared_data=shared)
+    assert summary == {"cvs": 4, "categories": 2, "jds": 2, "out": str(out)}
+    assert sorted(p.name for p in (out / "cvs" / "CHEF").iterdir()) == ["0.pdf", "1.pdf", "2.pdf"]
+    everything = make_ranking_set(tmp_path / "all", per_category=5, seed=1, shared_data=shared, held_out_only=False)
+    assert everything["cvs"] == 7
+    summary = make_ranking_set(out, per_category=3, seed=1, shared_data=shared, held_out_only=False, force=True)
     assert summary == {"cvs": 5, "categories": 2, "jds": 2, "out": str(out)}
     chef = sorted((out / "cvs" / "CHEF").iterdir())
     assert len(chef) == 3 and all(p.is_symlink() for p in chef)
     again = tmp_path / "again"
-    make_ranking_set(again, per_category=3, seed=1, shared_data=shared)
+    make_ranking_set(again, per_category=3, seed=1, shared_data=shared, held_out_only=False)
     assert [p.name for p in chef] == sorted(p.name for p in (again / "cvs" / "CHEF").iterdir())  # seeded
     manifest = pd.read_csv(out / "jds" / "manifest.csv")
     assert manifest.to_dict("list") == {"file": ["a.txt", "b.txt"], "category": ["CHEF", "HR"]}
