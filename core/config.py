@@ -56,7 +56,8 @@ class Settings(BaseSettings):
     data_dir: Path = DEFAULT_DATA_DIR
     database_url: str = ""
     device: str = Field(default="auto", description="auto | cpu | cuda | cuda:N")
-    scorer: str = Field(default="minilm-cosine", description="name of the scorer to load")
+    scorer: str = Field(default="occupation-aware", description="name of the scorer to load (core.scoring.SCORERS) "
+                        "or a folder of trained artifacts")
     rescore_with: str = Field(default="", description="a cross-encoder folder (python -m models train-cross) "
                               "that re-scores the top of every ranking; empty: none")
     rescore_top: int = Field(default=20, ge=1, le=1000, description="CVs the cross-encoder re-scores per ranking")

@@ -247,6 +247,7 @@ class ChunkAveragedCosineScorer:
             pool = np.clip(jd_vectors @ cv_vectors.T, 0.0, 1.0)  # JD chunks × every chunk of every CV
             matrices = np.split(pool, splits, axis=1)
             scores = _pool_scores(pool, counts)
+        scores = self.document_scores(jd_vectors, scores, cv_vectors, counts)
         return [VectorScore(score, self.thresholds.classify(score), matrix)
                 for score, matrix in zip(scores.tolist(), matrices, strict=True)]
 
@@ -279,6 +280,16 @@ class ChunkAveragedCosineScorer:
         ]
         return chunked, out
 
+    def document_scores(
+        self, jd_vectors: np.ndarray, chunk_averaged: np.ndarray, cv_vectors: np.ndarray, counts: np.ndarray
+    ) -> np.ndarray:
+        """The 0–100 document scores from the chunk-averaged ones (the mean of each pair matrix).
+
+        Here they are the score; a subclass may combine them with evidence from the same vectors
+        (``cv_vectors`` stacks every CV's chunk vectors, ``counts`` says how many rows each has).
+        """
+        return chunk_averaged
+
     def pair_matrices(
         self, job_text: str, jd_vectors: np.ndarray, cv_texts: Sequence[str], cv_vectors: Sequence[np.ndarray]
     ) -> list[np.ndarray]:
@@ -286,7 +297,11 @@ class ChunkAveragedCosineScorer:
         return [np.clip(jd_vectors @ v.T, 0.0, 1.0) for v in cv_vectors]
 
 
-TRAINED_SCORERS = {"bi-encoder": MODELS_DIR / "trained" / "bi-encoder-minilm"}
+TRAINED_SCORERS = {
+    "occupation-aware": MODELS_DIR / "trained" / "occupation-minilm",
+    "minilm-tuned": MODELS_DIR / "trained" / "minilm-tuned",
+    "bi-encoder": MODELS_DIR / "trained" / "bi-encoder-minilm",
+}
 SCORERS = ("minilm-cosine", *TRAINED_SCORERS)
 
 
@@ -332,6 +347,10 @@ def _load_first_stage(settings: Settings) -> Scorer:
     encoder = load_encoder(settings.encoder, device=settings.device, batch_size=settings.batch_size,
                            pooling=settings.pooling, quantize=settings.quantize)
     if folder is not None:
+        from models.occupation import is_occupation_artifact, load_occupation_scorer
+
+        if is_occupation_artifact(folder):
+            return load_occupation_scorer(folder, encoder)
         if not (folder / "config.json").is_file():
             raise ModelUnavailable(f"no trained scorer at {folder}: train one with `python -m models train`")
         from core.skills import load_skill_extractor

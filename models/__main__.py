@@ -59,6 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     tune.add_argument("--max-steps", type=int, default=None, help="cap on steps per epoch (quick runs)")
     tune.add_argument("--seed", type=int, default=13)
     tune.add_argument("--device", default="auto")
+    occ = sub.add_parser("train-occupation", help="train the occupation-aware scorer (models/trained/README.md)")
+    occ.add_argument("--pairs", type=Path, default=get_settings().data_dir / "weak_pairs" / "pairs.csv")
+    occ.add_argument("--rubric", type=Path, default=get_settings().shared_data_dir / "fit_labels" / "fit_labels.csv")
+    occ.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "trained" / "occupation-minilm")
+    occ.add_argument("--c", type=float, default=1.0, help="inverse L2 strength of the occupation head")
+    occ.add_argument("--seed", type=int, default=13)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
@@ -91,6 +97,19 @@ def main(argv: list[str] | None = None) -> int:
                                     max_pairs=args.max_pairs, device=args.device)
         print(json.dumps(report, indent=2, default=str))  # noqa: T201
         return 0
+    if args.command == "train-occupation":
+        import json
+
+        from models.occupation import run_occupation_training
+
+        if not args.pairs.is_file():
+            print(f"error: no training pairs at {args.pairs}; run `python -m models build-data --out "  # noqa: T201
+                  f"{args.pairs.parent}` first", file=sys.stderr)
+            return 2
+        report = run_occupation_training(pairs_csv=args.pairs, rubric_csv=args.rubric, out=args.out, c=args.c,
+                                         seed=args.seed)
+        print(json.dumps(report, indent=2, default=str))  # noqa: T201
+        return 0
     if args.command == "tune":
         import json
 
@@ -117,7 +136,9 @@ def main(argv: list[str] | None = None) -> int:
         if not args.data.is_file():
             print(f"error: no labelled pairs at {args.data}", file=sys.stderr)  # noqa: T201
             return 2
-        result = calibrate(load_scorer(get_settings()), args.data, out=args.out)
+        # These thresholds belong to the untrained minilm-cosine scorer, whatever RECRUIT_SCORER says.
+        result = calibrate(load_scorer(get_settings().model_copy(update={"scorer": "minilm-cosine"})), args.data,
+                           out=args.out)
         t = result.thresholds
         print(  # noqa: T201
             f"{result.pairs} pairs: Potential Fit ≥ {t.potential:.2f}, Good Fit ≥ {t.good:.2f}, "

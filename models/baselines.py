@@ -26,6 +26,7 @@ from core.scoring import ChunkAveragedCosineScorer, ProgressCallback, Scorer, Sc
 if TYPE_CHECKING:
     from scipy.sparse import spmatrix
 
+    from core.config import Settings
     from models.encoder import TextEncoder
 
 logger = logging.getLogger(__name__)
@@ -158,3 +159,14 @@ def baseline_scorers(
             encoder, thresholds=PLACEHOLDER_THRESHOLDS, chunk_tokens=chunk_tokens, overlap=overlap
         ),
     ]
+
+
+def baseline_encoder(scorer: object, settings: Settings) -> TextEncoder:
+    """The untrained encoder of the settings for the baselines: the scorer's own when it is that
+    one (loaded once), a fresh copy when the scorer's weights were tuned."""
+    from models.encoder import TextEncoder, load_encoder
+
+    encoder = getattr(scorer, "encoder", None)
+    if isinstance(encoder, TextEncoder) and not encoder.tuned:
+        return encoder
+    return load_encoder(settings.encoder, device=settings.device, batch_size=settings.batch_size)

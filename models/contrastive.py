@@ -186,15 +186,28 @@ def contrastive_loss(jd: torch.Tensor, cv: torch.Tensor, pairs: Sequence[tuple[i
 
 def _batches(data: TuningData, rows: Sequence[int], config: TuneConfig, rng: random.Random
              ) -> list[list[tuple[int, float]]]:
-    """Per step, the (pair row, label) picked: per JD one Good, one Potential and one No Fit pair."""
+    """Per step, the (pair row, label) picked: ``batch_jds`` Good pairs of distinct JDs, each JD with
+    one of its Potential and one of its No Fit pairs when it has them. Every Good pair of the
+    rows is the anchor of one step per epoch; a pair whose JD is already in the filling batch
+    waits for the next one.
+    """
     by_jd = data.rows_by_jd(rows)
-    jds = sorted(j for j, labels in by_jd.items() if labels.get(1.0))
-    rng.shuffle(jds)
-    steps = []
-    for begin in range(0, len(jds), config.batch_jds):
-        picked = []
-        for j in jds[begin : begin + config.batch_jds]:
-            for label in (1.0, 0.5, 0.0):
+    goods = [r for j in sorted(by_jd) for r in by_jd[j].get(1.0, [])]
+    rng.shuffle(goods)
+    steps: list[list[tuple[int, float]]] = []
+    waiting: list[int] = []
+    while goods or waiting:
+        queue, goods, waiting = waiting + goods, [], []
+        batch_jds: set[int] = set()
+        picked: list[tuple[int, float]] = []
+        for r in queue:
+            j = int(data.jd[r])
+            if j in batch_jds or len(batch_jds) >= config.batch_jds:
+                waiting.append(r)
+                continue
+            batch_jds.add(j)
+            picked.append((r, 1.0))
+            for label in (0.5, 0.0):
                 if by_jd[j].get(label):
                     picked.append((rng.choice(by_jd[j][label]), label))
         steps.append(picked)
@@ -319,6 +332,7 @@ def tune_encoder(frame: pd.DataFrame, train_rows: Sequence[int], val_rows: Seque
     report.update(best_epoch=best_epoch, best_val_weighted_f1=round(best_f1, 4),
                   train_seconds=round(time.perf_counter() - start, 1))
     encoder.model = peft_model
+    encoder.tuned = True
     return encoder, report
 
 
@@ -363,6 +377,7 @@ def load_tuned_scorer(folder: Path, *, device: str = "auto", batch_size: int = 3
         raise ModelUnavailable(f"the adapters in {folder} do not fit the encoder {meta['encoder']}: {exc}") from exc
     merged.eval()
     encoder.model = quantize_int8(merged) if quantize == "int8" else merged
+    encoder.tuned = True
     encoder.name = meta["name"]
     encoder.version = meta["version"] + ("+int8" if quantize == "int8" else "")
     return ChunkAveragedCosineScorer(encoder, thresholds=Thresholds.load(folder / "thresholds.json"),

@@ -110,6 +110,7 @@ class TextEncoder:
     max_tokens: int
     batch_size: int = 64
     pooling: str = "mean"
+    tuned: bool = False  # weights changed by training (LoRA merged): never an untrained baseline
 
     @property
     def dimension(self) -> int:

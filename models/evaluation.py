@@ -350,8 +350,7 @@ def run_evaluation(
     """Load the scorer under test (``RECRUIT_SCORER`` or ``scorer_name``) and the baselines, evaluate."""
     from core.config import get_settings
     from core.scoring import load_scorer
-    from models.baselines import TfidfCosineScorer, baseline_scorers
-    from models.encoder import TextEncoder, load_encoder
+    from models.baselines import TfidfCosineScorer, baseline_encoder, baseline_scorers
 
     settings = get_settings()
     if scorer_name:
@@ -364,10 +363,7 @@ def run_evaluation(
         else:
             logger.warning("no calibration set at %s; baselines use cross-validation", calibration)
     scorer = load_scorer(settings)
-    # Reuse the scorer's encoder when it has one: the same weights, loaded once.
-    encoder = getattr(scorer, "encoder", None)
-    if not isinstance(encoder, TextEncoder):
-        encoder = load_encoder(settings.encoder, device=settings.device, batch_size=settings.batch_size)
+    encoder = baseline_encoder(scorer, settings)  # untrained, whatever the scorer under test is
     baselines = baseline_scorers(encoder, chunk_tokens=settings.chunk_tokens, overlap=settings.chunk_overlap)
     # TF-IDF's IDF from one JD's 15 CVs is noise (macro F1 0.52 vs 0.60 on fit_labels): fit it once on
     # every CV of the run — labels unused — so evaluated and calibration scores share one scale.

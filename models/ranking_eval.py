@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from core.scoring import ChunkAveragedCosineScorer, ProgressCallback, Scorer, pooled_cosine_scores
+from core.scoring import ChunkAveragedCosineScorer, ProgressCallback, Scorer
 from models.metrics import average_precision, ndcg_at_k, precision_at_k, ranked_relevance
 
 logger = logging.getLogger(__name__)
@@ -108,10 +108,10 @@ def load_ranking_set(cvs_dir: Path, jds_dir: Path, *, seed: int = 0) -> RankingS
 class CachedPoolScorer:
     """Scores one fixed CV pool against many JDs, encoding the pool's chunks only once.
 
-    Same result as ``scorer.score_batch(jd, pool)`` for a ``ChunkAveragedCosineScorer`` (or a
-    subclass that changes ``chunk``, like the first-chunk baseline): the mean of the clipped
-    JD-chunk × CV-chunk cosine matrix, ×100. ``score_batch`` would re-encode every CV chunk for
-    every JD; here the pool's vectors are kept and each JD costs one matrix product.
+    Same result as ``scorer.score_batch(jd, pool)`` for a ``ChunkAveragedCosineScorer`` whose pair
+    scores read no text (``score_vectors``: one matrix product per JD, then the scorer's
+    ``document_scores``). ``score_batch`` would re-encode every CV chunk for every JD; here the
+    pool's vectors are kept.
     """
 
     def __init__(
@@ -128,16 +128,15 @@ class CachedPoolScorer:
 
     def scores(self, job_text: str) -> np.ndarray:
         """0–100 scores of every pool CV for ``job_text`` (rounded like the scorer's)."""
-        jd_chunks = self.scorer.chunk(job_text)
-        if not jd_chunks:
+        if not self.scorer.chunk(job_text):
             raise ValueError("the job description is empty")
-        jd_vectors = self.scorer.encoder.encode_ids([c.token_ids for c in jd_chunks])
-        return pooled_cosine_scores(jd_vectors, self._vectors, self._counts)
+        scored = self.scorer.score_vectors(job_text, self._vectors, self._counts)
+        return np.array([s.score for s in scored], dtype=float)
 
 
 def pool_scorer(scorer: Scorer, cv_texts: Sequence[str]) -> Callable[[str], np.ndarray]:
     """A function JD text → scores of the whole pool, as fast as the scorer type allows."""
-    if isinstance(scorer, ChunkAveragedCosineScorer):
+    if isinstance(scorer, ChunkAveragedCosineScorer) and not scorer.pair_scores_read_texts:
         return CachedPoolScorer(scorer, cv_texts).scores
     texts = list(cv_texts)
     return lambda job_text: np.array([r.score for r in scorer.score_batch(job_text, texts)], dtype=float)
@@ -238,8 +237,7 @@ def run_ranking_evaluation(
     """Load the CVs, JDs, the scorer under test (``RECRUIT_SCORER``) and the baselines; evaluate."""
     from core.config import get_settings
     from core.scoring import load_scorer
-    from models.baselines import TfidfCosineScorer, baseline_scorers
-    from models.encoder import TextEncoder, load_encoder
+    from models.baselines import TfidfCosineScorer, baseline_encoder, baseline_scorers
 
     settings = get_settings()
     if scorer_name:
@@ -248,9 +246,7 @@ def run_ranking_evaluation(
     ranking_set = load_ranking_set(cvs_dir, jds_dir)
     parse_seconds = time.perf_counter() - start
     scorer = load_scorer(settings)
-    encoder = getattr(scorer, "encoder", None)
-    if not isinstance(encoder, TextEncoder):
-        encoder = load_encoder(settings.encoder, device=settings.device, batch_size=settings.batch_size)
+    encoder = baseline_encoder(scorer, settings)  # untrained, whatever the scorer under test is
     baselines = baseline_scorers(encoder, chunk_tokens=settings.chunk_tokens, overlap=settings.chunk_overlap)
     for baseline in baselines:
         if isinstance(baseline, TfidfCosineScorer):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-import time
+import signal
 from datetime import date
 
 import pytest
@@ -569,14 +569,26 @@ ADVERSARIAL = {
 }
 
 
+def _hang(signum: int, frame: object) -> None:
+    raise TimeoutError("profile() is still running after 60 s: catastrophic regex backtracking?")
+
+
 @pytest.mark.parametrize("name", list(ADVERSARIAL))
-def test_huge_and_garbage_input_is_safe_and_fast(name: str) -> None:
+def test_huge_and_garbage_input_is_safe(name: str) -> None:
+    """No crash and sane output; a hang (exponential backtracking) fails instead of blocking the suite.
+
+    Speed itself is not asserted here (tests never assert wall-clock limits); typical CVs take
+    about 2 ms each (README, measured figures).
+    """
     text = ADVERSARIAL[name]
-    started = time.perf_counter()
+    previous = signal.signal(signal.SIGALRM, _hang)
+    signal.alarm(60)
+    try:
+        p = profile(text)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
-    p = profile(text)
-
-    assert time.perf_counter() - started < 1.0, name
     assert isinstance(p, Profile)
     assert all(isinstance(r, Role) for r in p.roles)
     assert p.total_years is None or 0 <= p.total_years <= TODAY.year - 1950

@@ -200,7 +200,7 @@ def test_evaluate_cli_end_to_end(tmp_path: Path, encoder, monkeypatch: pytest.Mo
     monkeypatch.setattr(models.encoder, "load_encoder", lambda *a, **k: encoder)
     data = tmp_path / "pairs.csv"
     tiny_frame().to_csv(data, index=False)
-    assert main(["evaluate", "--data", str(data), "--json", "--calibration", str(data)]) == 0
+    assert main(["evaluate", "--data", str(data), "--json", "--calibration", str(data), "--scorer", "minilm-cosine"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["pairs"] == 9 and report["dropped_empty"] == 1 and report["jds"] == 3
     assert report["threshold_policy"]["baselines"] == "cross-validation"
@@ -216,7 +216,8 @@ def test_evaluate_cli_end_to_end(tmp_path: Path, encoder, monkeypatch: pytest.Mo
     # The chunk-averaged baseline is the scorer under test with other thresholds: scored once.
     assert report["scorers"][0]["scoring_seconds"] == report["scorers"][3]["scoring_seconds"]
 
-    assert main(["evaluate", "--data", str(data), "--calibration", str(tmp_path / "none.csv")]) == 0
+    assert main(["evaluate", "--data", str(data), "--calibration", str(tmp_path / "none.csv"),
+                 "--scorer", "minilm-cosine"]) == 0
     text = capsys.readouterr().out
     for expected in ("minilm-cosine", "tfidf-cosine", "first-chunk-cosine", "JD probe", "no calibration set"):
         assert expected in text
@@ -278,7 +279,8 @@ def test_evaluate_ranking_cli_end_to_end(
 
     monkeypatch.setattr(models.encoder, "load_encoder", lambda *a, **k: encoder)
     cvs, jds = write_ranking_set(tmp_path)
-    assert main(["evaluate-ranking", "--cvs", str(cvs), "--jds", str(jds), "--k", "3", "--json"]) == 0
+    assert main(["evaluate-ranking", "--cvs", str(cvs), "--jds", str(jds), "--k", "3", "--json",
+                 "--scorer", "minilm-cosine"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["cvs"] == 6 and report["jds"] == 2 and report["jds_skipped"] == ["nurse.txt"]
     assert report["random_precision"] == pytest.approx(0.5)
@@ -289,9 +291,9 @@ def test_evaluate_ranking_cli_end_to_end(
         assert e["mean"] == pytest.approx({"precision_at_k": 1.0, "ndcg_at_k": 1.0, "average_precision": 1.0})
         assert set(e["per_category"]) == {"INFORMATION-TECHNOLOGY", "CHEF"}
         assert len(e["per_jd"]) == 2
-    assert main(["evaluate-ranking", "--cvs", str(cvs), "--jds", str(jds)]) == 0
+    assert main(["evaluate-ranking", "--cvs", str(cvs), "--jds", str(jds)]) == 0  # the default scorer
     text = capsys.readouterr().out
-    assert "nDCG@10" in text and "tfidf-cosine" in text and "CHEF" in text
+    assert "nDCG@10" in text and "tfidf-cosine" in text and "CHEF" in text and "occupation-aware" in text
 
 
 def test_make_ranking_set_links_cvs_and_writes_the_manifest(tmp_path: Path) -> None:

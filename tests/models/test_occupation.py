@@ -1,0 +1,91 @@
+"""The occupation-aware scorer: features from chunk vectors, the head, the blend, the shipped artifact."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from core.fit import Thresholds
+from models.occupation import (
+    Blend,
+    OccupationAwareScorer,
+    OccupationHead,
+    document_features,
+    features_of,
+    occupation_match,
+    save_occupation,
+)
+
+ACCOUNTANT_JD = ("Staff Accountant\nWe are hiring a staff accountant to own the general ledger, month-end close, "
+                 "account reconciliations, accounts payable and GAAP reporting.")
+ACCOUNTANT_CV = ("ACCOUNTANT\nSummary: CPA with six years in general ledger accounting, reconciliations, "
+                 "month-end close and accounts payable. Experience: Staff Accountant, 2018-2024.")
+CHEF_CV = ("CHEF\nSummary: Sous chef with eight years in busy kitchens: menu planning, food preparation, "
+           "line supervision, food safety and inventory. Experience: Sous Chef, 2016-2024.")
+
+
+def test_document_features_are_the_unit_mean_and_the_first_chunk_of_each_document() -> None:
+    a = np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32)  # two chunks
+    b = np.array([[0.6, 0.8]], dtype=np.float32)  # one chunk
+    features = document_features(np.concatenate([a, b]), np.array([2, 0, 1]))
+    assert features.shape == (3, 4)
+    assert np.allclose(features[0], [2 ** -0.5, 2 ** -0.5, 1.0, 0.0])
+    assert np.allclose(features[1], 0.0)  # a document without chunks
+    assert np.allclose(features[2], [0.6, 0.8, 0.6, 0.8])
+    assert np.allclose(features_of([a, np.zeros((0, 2), np.float32), b]), features)
+
+
+def test_the_head_learns_separable_occupations_and_the_match_is_a_cosine_of_distributions() -> None:
+    rng = np.random.default_rng(0)
+    x = np.concatenate([rng.normal(1, 0.1, (20, 4)), rng.normal(-1, 0.1, (20, 4))]).astype(np.float32)
+    head = OccupationHead.fit(x, ["CHEF"] * 20 + ["HR"] * 20)
+    p = head.probabilities(x)
+    assert head.classes == ["CHEF", "HR"] and np.allclose(p.sum(1), 1.0)
+    assert (p[:20, 0] > 0.9).all() and (p[20:, 1] > 0.9).all()
+    match = occupation_match(p[0], p[[1, 25]])
+    assert match[0] > 0.99 and match[1] < 0.2
+
+
+def test_the_blend_is_clipped_to_0_100_and_fits_a_linear_target() -> None:
+    blend = Blend(chunk=1.0, occupation=0.5, bias=-0.1)
+    assert blend.apply(np.array([40.0, 0.0, 100.0]), np.array([0.4, 0.0, 1.0])).tolist() == [50.0, 0.0, 100.0]
+    chunk, match = np.array([20.0, 40.0, 60.0, 30.0]), np.array([0.1, 0.9, 0.3, 0.5])
+    fitted = Blend.fit(chunk, match, 0.5 * chunk / 100 + 0.25 * match)
+    assert fitted.chunk == pytest.approx(0.5, abs=0.01) and fitted.occupation == pytest.approx(0.25, abs=0.01)
+
+
+@pytest.mark.slow
+def test_scores_from_texts_and_from_stored_vectors_agree_and_artifacts_round_trip(encoder, tmp_path: Path) -> None:
+    from core.config import Settings
+    from core.scoring import load_scorer
+
+    rng = np.random.default_rng(1)
+    head = OccupationHead(["ACCOUNTANT", "CHEF"], rng.normal(0, 1, (2, 2 * encoder.dimension)).astype(np.float32),
+                          np.zeros(2, np.float32))
+    blend = Blend(chunk=1.0, occupation=0.3, bias=0.0)
+    save_occupation(tmp_path, head, blend, Thresholds(40.0, 55.0, "test"), encoder="bundled:all-MiniLM-L6-v2",
+                    chunk_tokens=64, chunk_overlap=8, metrics={})
+    scorer = load_scorer(Settings(scorer=str(tmp_path), device="cpu"))
+    assert isinstance(scorer, OccupationAwareScorer) and scorer.name == "occupation-aware:all-MiniLM-L6-v2"
+    cvs = [ACCOUNTANT_CV * 3, CHEF_CV]
+    results = scorer.score_batch(ACCOUNTANT_JD, cvs)
+    assert all(r.pair_matrix.shape == (len(r.jd_chunks), len(r.cv_chunks)) for r in results)
+    # The score is the blend of the pair matrix's mean (the chunk-averaged core) and the occupation match.
+    assert results[0].score != pytest.approx(float(results[0].pair_matrix.mean()) * 100, abs=0.01)
+    stacked = np.concatenate([r.cv_vectors for r in results])
+    from_vectors = scorer.score_vectors(ACCOUNTANT_JD, stacked, [len(r.cv_vectors) for r in results])
+    assert [v.score for v in from_vectors] == pytest.approx([r.score for r in results], abs=0.02)
+
+
+@pytest.mark.slow
+def test_the_shipped_default_scorer_ranks_the_right_occupation_first() -> None:
+    from core.config import Settings
+    from core.scoring import load_scorer
+
+    scorer = load_scorer(Settings(device="cpu"))  # the default: models/trained/occupation-minilm
+    assert isinstance(scorer, OccupationAwareScorer)
+    accountant, chef = scorer.score_batch(ACCOUNTANT_JD, [ACCOUNTANT_CV, CHEF_CV])
+    assert accountant.score > chef.score + 10
+    assert accountant.fit_class.value != "No Fit" and chef.fit_class.value == "No Fit"
