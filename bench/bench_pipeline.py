@@ -50,18 +50,29 @@ def real_job_description(shared: Path) -> str:
 
 
 def naive_scores(scorer, job_text: str, cv_texts: list[str]) -> list[float]:  # type: ignore[no-untyped-def]
-    """What a straightforward implementation does: each pair's two chunks encoded on the spot."""
+    """What a straightforward implementation does: each pair's two chunks encoded on the spot.
+
+    The pair cosines' mean then goes through the scorer's own ``document_scores`` (the
+    occupation blend of the default scorer) with those same vectors, so both sides give one score.
+    """
     enc = scorer.encoder
     scores = []
     for cv in cv_texts:
         jd_chunks, cv_chunks = scorer.chunk(job_text), scorer.chunk(cv)
-        pair_scores = []
-        for j in jd_chunks:
-            for c in cv_chunks:
+        pair_scores, jd_vectors, cv_vectors = [], {}, {}
+        for a, j in enumerate(jd_chunks):
+            for b, c in enumerate(cv_chunks):
                 u = enc.encode_ids([j.token_ids])[0]
                 v = enc.encode_ids([c.token_ids])[0]
+                jd_vectors[a], cv_vectors[b] = u, v
                 pair_scores.append(max(0.0, float(u @ v)))
-        scores.append(100 * float(np.mean(pair_scores)) if pair_scores else 0.0)
+        if not pair_scores:
+            scores.append(0.0)
+            continue
+        mean = np.array([round(100 * float(np.mean(pair_scores)), 2)])
+        jd = np.stack([jd_vectors[a] for a in range(len(jd_chunks))])
+        cvs = np.stack([cv_vectors[b] for b in range(len(cv_chunks))])
+        scores.append(float(scorer.document_scores(jd, mean, cvs, np.array([len(cvs)]))[0]))
     return scores
 
 

@@ -5,7 +5,8 @@
 Builds a SQLite pool of N stored CVs (synthetic ~2,500-character texts, each with its stored chunk
 vectors — 2 under the default 256-token chunks — and the skill mentions of its first 60 words,
 ~35 skill hits), then times, in the same run: (1) the matrix products alone (all pool vectors
-against the JD's, one matmul, per-CV means; best of 3), (2) `rerank_pool` end to end for a new job:
+against the JD's, one matmul, per-CV means, then the scorer's document scores (the occupation blend of
+the default scorer); best of 3), (2) `rerank_pool` end to end for a new job:
 encoding its description, reading the stored vectors and the hits of the job's skills, scoring
 (one matmul per group of CVs) and storing every score with its pair matrix and matched /
 missing skills (bulk upserts, 1,000 rows a statement) — then once more, which updates those
@@ -30,7 +31,7 @@ import numpy as np  # noqa: E402
 
 from core.config import Settings  # noqa: E402
 from core.pipeline import create_job, rerank_pool  # noqa: E402
-from core.scoring import load_scorer, pooled_cosine_scores, stack_vectors, vectors_to_bytes  # noqa: E402
+from core.scoring import load_scorer, stack_vectors, vectors_to_bytes  # noqa: E402
 from core.skills import load_skill_extractor  # noqa: E402
 from db import repository as repo  # noqa: E402
 from db.migrate import open_database  # noqa: E402
@@ -86,7 +87,7 @@ def main() -> None:
             started = time.perf_counter()
             counts = np.array([v.chunks for v in stored])
             stacked = stack_vectors([v.data for v in stored], int(counts.sum()), dim)
-            scores = pooled_cosine_scores(jd_vectors, stacked, counts)
+            scores = [v.score for v in scorer.score_vectors(job_text, stacked, counts)]
             matmul_s = min(matmul_s, time.perf_counter() - started)
         print(f"matmul: {len(scores)} CVs ({len(stacked)} chunks × {len(jd_vectors)} JD chunks) scored in "
               f"{matmul_s * 1000:.0f} ms (best of 3)")

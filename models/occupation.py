@@ -14,7 +14,7 @@ cosine as its core and the pair matrix as its explanation, and adds one learned 
   the JD and the CV both become a probability vector over occupations;
 - **occupation match** = cosine of the two probability vectors;
 - **document score** = a linear blend of the chunk-averaged cosine and the occupation match,
-  clipped to 0–100; its two weights and bias are calibrated, like the class thresholds, on the
+  squashed to 0–100 by a logistic curve (order kept, no ties at the ends); its two weights and bias are calibrated, like the class thresholds, on the
   rubric-labelled pairs (``fit_labels``: the weak labels reward the occupation alone, so a blend
   fitted on them drowns the cosine). Reported figures fit blend and thresholds on four posting
   folds and score the fifth.
@@ -110,17 +110,24 @@ def occupation_match(jd_probabilities: np.ndarray, cv_probabilities: np.ndarray)
     return cv @ jd.reshape(-1)
 
 
+SQUASH_SLOPE = 5.0
+
+
 @dataclass(frozen=True)
 class Blend:
-    """score (0–100) = clip(chunk × chunk-averaged cosine (0–1) + occupation × match + bias, 0, 1) × 100."""
+    """score (0–100) = 100 × σ(5 × (fit − 0.5)), fit = chunk × chunk-averaged cosine (0–1) + occupation × match + bias.
+
+    ``fit`` is the linear estimate of the 0 / 0.5 / 1 fit target; the logistic squash keeps its
+    order but never flattens it (a clip to [0, 1] would score every unrelated CV 0.0, all tied).
+    """
 
     chunk: float
     occupation: float
     bias: float
 
     def apply(self, chunk_averaged_100: np.ndarray, match: np.ndarray) -> np.ndarray:
-        raw = self.chunk * np.asarray(chunk_averaged_100) / 100.0 + self.occupation * np.asarray(match) + self.bias
-        return np.round(np.clip(raw, 0.0, 1.0) * 100.0, 2)
+        fit = self.chunk * np.asarray(chunk_averaged_100) / 100.0 + self.occupation * np.asarray(match) + self.bias
+        return np.round(100.0 / (1.0 + np.exp(-SQUASH_SLOPE * (fit - 0.5))), 2)
 
     @classmethod
     def fit(cls, chunk_averaged_100: np.ndarray, match: np.ndarray, targets: np.ndarray) -> Blend:
@@ -169,8 +176,9 @@ def save_occupation(folder: Path, head: OccupationHead, blend: Blend, thresholds
     folder.mkdir(parents=True, exist_ok=True)
     save_file({"weight": np.ascontiguousarray(head.weight), "bias": np.ascontiguousarray(head.bias)},
               str(folder / "head.safetensors"))
-    digest = hashlib.sha256((folder / "head.safetensors").read_bytes() + json.dumps(asdict(blend)).encode())
-    version = f"1.0+{digest.hexdigest()[:12]}"
+    scoring = json.dumps({**asdict(blend), "squash_slope": SQUASH_SLOPE}).encode()
+    digest = hashlib.sha256((folder / "head.safetensors").read_bytes() + scoring)
+    version = f"1.1+{digest.hexdigest()[:12]}"
     config = {"kind": KIND, "name": "occupation-aware", "version": version, "encoder": encoder,
               "chunk_tokens": chunk_tokens, "chunk_overlap": chunk_overlap, "classes": head.classes,
               "blend": asdict(blend)}

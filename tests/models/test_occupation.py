@@ -48,9 +48,11 @@ def test_the_head_learns_separable_occupations_and_the_match_is_a_cosine_of_dist
     assert match[0] > 0.99 and match[1] < 0.2
 
 
-def test_the_blend_is_clipped_to_0_100_and_fits_a_linear_target() -> None:
+def test_the_blend_keeps_the_order_within_0_100_and_fits_a_linear_target() -> None:
     blend = Blend(chunk=1.0, occupation=0.5, bias=-0.1)
-    assert blend.apply(np.array([40.0, 0.0, 100.0]), np.array([0.4, 0.0, 1.0])).tolist() == [50.0, 0.0, 100.0]
+    scores = blend.apply(np.array([40.0, 0.0, -50.0, 100.0, 150.0]), np.array([0.4, 0.0, 0.0, 1.0, 1.0]))
+    assert scores[0] == 50.0  # a fit estimate of 0.5 sits in the middle
+    assert 0.0 < scores[2] < scores[1] < scores[0] < scores[3] < scores[4] < 100.0  # no ties at the ends
     chunk, match = np.array([20.0, 40.0, 60.0, 30.0]), np.array([0.1, 0.9, 0.3, 0.5])
     fitted = Blend.fit(chunk, match, 0.5 * chunk / 100 + 0.25 * match)
     assert fitted.chunk == pytest.approx(0.5, abs=0.01) and fitted.occupation == pytest.approx(0.25, abs=0.01)
