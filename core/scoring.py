@@ -305,6 +305,20 @@ TRAINED_SCORERS = {
 SCORERS = ("minilm-cosine", *TRAINED_SCORERS)
 
 
+_SCORE_MEANINGS = {
+    "occupation-aware": "Score = how similar the CV is to the job (every job-description chunk compared with "
+                        "every CV chunk, averaged) combined with how well the CV's occupation matches the "
+                        "job's, 0–100.",
+    "chunk-avg-cosine": "Score = mean similarity of every job-description chunk with every CV chunk, 0–100.",
+}
+
+
+def score_meaning(model_name: str) -> str:
+    """One sentence for recruiters: what a stored score of this model (``ScoreResult.model_name``) means."""
+    family = model_name.split(":", 1)[0]
+    return _SCORE_MEANINGS.get(family, "Score 0–100: higher means a closer fit to the job.")
+
+
 def load_scorer(settings: Settings) -> Scorer:
     """The scorer of the settings: ``RECRUIT_SCORER``, its top re-scored by ``RECRUIT_RESCORE_WITH`` if set.
 

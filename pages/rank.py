@@ -9,6 +9,7 @@ from core.config import get_settings
 from core.documents import UploadedFile
 from core.errors import RecruitError
 from core.pipeline import rank_uploads
+from core.scoring import score_meaning
 from dashboard import navigation, resources
 from dashboard.state import UPLOAD_NONCE_KEY
 from dashboard.widgets import select_job
@@ -112,7 +113,7 @@ st.dataframe(
     },
 )
 st.caption(f"Scored by {rows[0].model_name} (version {rows[0].model_version}). "
-           "Score = mean similarity of every job-description chunk with every CV chunk, 0–100. "
+           f"{score_meaning(rows[0].model_name)} "
            + ("Decisions: " + ", ".join(f"{n} {label.lower()}" for label, n in decided.items()) + "."
               if len(decided) else "No decision yet: open a candidate to shortlist, hold or reject."))
 st.download_button("Download ranking (CSV)", to_csv_bytes(ranking_frame(rows, notes=True)),

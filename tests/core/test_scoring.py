@@ -128,3 +128,11 @@ def test_scoring_stored_vectors_is_the_chunk_averaged_cosine_of_each_cv(scorer) 
         assert result.fit_class == scorer.thresholds.classify(result.score)
     assert scored[1].score == 0.0 and scored[0].score > scored[2].score
     assert scorer.score_vectors(JD, stacked[:0], []) == []
+
+
+def test_every_scorer_family_has_a_score_meaning_for_recruiters() -> None:
+    from core.scoring import score_meaning
+
+    assert "occupation" in score_meaning("occupation-aware:all-MiniLM-L6-v2")
+    assert "every CV chunk" in score_meaning("chunk-avg-cosine:all-MiniLM-L6-v2")
+    assert score_meaning("something-else:v1").startswith("Score 0–100")
