@@ -236,3 +236,50 @@ def test_ocr_that_reads_less_than_the_layer_keeps_the_layer(monkeypatch: pytest.
         parse_document(garbled_pdf([None]), "cv.pdf")
     doc = parse_document(garbled_pdf([sample_cv_text(), None]), "cv.pdf")
     assert not doc.ocr and any("looks garbled on page 2" in w for w in doc.warnings)
+
+
+def test_the_regex_counts_equal_a_walk_over_every_character() -> None:
+    import random
+    import unicodedata
+
+    from core.documents.text_quality import _VOWELS, _base_letter, _character_counts, _is_bad
+
+    def walk(text: str) -> tuple[int, int, int, int, int]:
+        glyphs = bad = letters = latin = vowels = 0
+        for ch in text:
+            if ch.isspace():
+                continue
+            glyphs += 1
+            if ch.isalpha():
+                letters += 1
+                if ch.isascii() or "LATIN" in unicodedata.name(ch, ""):
+                    latin += 1
+                    vowels += _base_letter(ch) in _VOWELS
+            elif _is_bad(ch):
+                bad += 1
+        return glyphs, bad, letters, latin, vowels
+
+    rng = random.Random(3)
+    alphabet = [chr(i) for i in range(160)] + list("•–—’“éÉüßøÅñçЖжΩ日本\ue000\ufffd\u00a0\u2003\u200b")
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 300)))
+        assert _character_counts(text) == walk(text)
+
+
+def test_plain_words_are_judged_as_the_general_rules_judge_them() -> None:
+    import random
+
+    from core.documents import text_quality
+
+    general = text_quality._PLAIN_WORD
+    rng = random.Random(5)
+    tokens = ["Python", "SQL", "xQzKv", "bcd", "Rhythm", "Strngth", "NASA", "a", "Zz", "Bcdf", "Bcdfy"]
+    tokens += ["".join(rng.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(rng.randrange(1, 9)))
+               for _ in range(2_000)]
+    fast = [text_quality._word_like(t) for t in tokens]
+    try:
+        text_quality._PLAIN_WORD = text_quality.re.compile(r"(?!)")  # never matches: the general rules only
+        slow = [text_quality._word_like(t) for t in tokens]
+    finally:
+        text_quality._PLAIN_WORD = general
+    assert fast == slow
