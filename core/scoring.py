@@ -303,6 +303,7 @@ TRAINED_SCORERS = {
     "bi-encoder": MODELS_DIR / "trained" / "bi-encoder-minilm",
 }
 SCORERS = ("minilm-cosine", *TRAINED_SCORERS)
+_TRAIN_COMMANDS = {"occupation-aware": "train-occupation", "minilm-tuned": "tune", "bi-encoder": "train"}
 
 
 _SCORE_MEANINGS = {
@@ -348,6 +349,9 @@ def _load_first_stage(settings: Settings) -> Scorer:
     if settings.scorer not in SCORERS and folder is None:
         raise ModelUnavailable(f"unknown scorer {settings.scorer!r}; available: {', '.join(SCORERS)} or a folder "
                                "of trained artifacts")
+    if folder is not None and not (folder / "config.json").is_file():
+        command = _TRAIN_COMMANDS.get(settings.scorer, "train-occupation, tune, train or train-cross")
+        raise ModelUnavailable(f"no trained scorer at {folder}: train one with `python -m models {command}`")
     if folder is not None:
         from models.cross_encoder import is_cross_artifact, load_cross_scorer
 
@@ -365,8 +369,6 @@ def _load_first_stage(settings: Settings) -> Scorer:
 
         if is_occupation_artifact(folder):
             return load_occupation_scorer(folder, encoder)
-        if not (folder / "config.json").is_file():
-            raise ModelUnavailable(f"no trained scorer at {folder}: train one with `python -m models train`")
         from core.skills import load_skill_extractor
         from models.lexical import extractor_skills
         from models.trained_scorer import TrainedPairScorer

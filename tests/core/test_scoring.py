@@ -136,3 +136,15 @@ def test_every_scorer_family_has_a_score_meaning_for_recruiters() -> None:
     assert "occupation" in score_meaning("occupation-aware:all-MiniLM-L6-v2")
     assert "every CV chunk" in score_meaning("chunk-avg-cosine:all-MiniLM-L6-v2")
     assert score_meaning("something-else:v1").startswith("Score 0–100")
+
+
+def test_a_named_trained_scorer_that_was_never_trained_says_which_command_trains_it(monkeypatch, tmp_path) -> None:
+    import core.scoring
+    from core.config import Settings
+    from core.errors import ModelUnavailable
+
+    monkeypatch.setitem(core.scoring.TRAINED_SCORERS, "minilm-tuned", tmp_path / "nothing-here")
+    with pytest.raises(ModelUnavailable, match="python -m models tune"):
+        core.scoring.load_scorer(Settings(scorer="minilm-tuned", device="cpu"))
+    with pytest.raises(ModelUnavailable, match="unknown scorer"):
+        core.scoring.load_scorer(Settings(scorer="no-such-scorer", device="cpu"))
