@@ -91,3 +91,12 @@ def test_the_shipped_default_scorer_ranks_the_right_occupation_first() -> None:
     accountant, chef = scorer.score_batch(ACCOUNTANT_JD, [ACCOUNTANT_CV, CHEF_CV])
     assert accountant.score > chef.score + 10
     assert accountant.fit_class.value != "No Fit" and chef.fit_class.value == "No Fit"
+
+
+@pytest.mark.parametrize("command", ["train", "train-cross", "tune", "train-occupation"])
+def test_every_training_command_refuses_missing_pairs_with_the_command_that_builds_them(
+        command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from models.__main__ import main
+
+    assert main([command, "--pairs", str(tmp_path / "weak" / "pairs.csv")]) == 2
+    assert f"python -m models build-data --out {tmp_path / 'weak'}" in capsys.readouterr().err
