@@ -334,46 +334,59 @@ def load_scorer(settings: Settings) -> Scorer:
     return TopRescorer(first, cross, top=settings.rescore_top)
 
 
+def _settings_encoder(settings: Settings) -> TextEncoder:
+    """The encoder the settings name (``RECRUIT_ENCODER`` and its device, batch, pooling, quantisation)."""
+    from models.encoder import load_encoder
+
+    return load_encoder(settings.encoder, device=settings.device, batch_size=settings.batch_size,
+                        pooling=settings.pooling, quantize=settings.quantize)
+
+
+def _load_trained(folder: Path, settings: Settings) -> Scorer:
+    """The trained scorer a folder holds, by the kind its ``config.json`` names."""
+    from models.artifacts import artifact_kind
+
+    kind = artifact_kind(folder)
+    if not kind:
+        command = _TRAIN_COMMANDS.get(settings.scorer, "train-occupation, tune, train or train-cross")
+        raise ModelUnavailable(f"no trained scorer at {folder}: train one with `python -m models {command}`")
+    if kind == "cross-encoder":
+        from models.cross_encoder import load_cross_scorer
+
+        return load_cross_scorer(folder, device=settings.device)
+    if kind == "tuned-bi-encoder":  # its own encoder: the backbone with the adapters merged in
+        from models.contrastive import load_tuned_scorer
+
+        return load_tuned_scorer(folder, device=settings.device, batch_size=settings.batch_size,
+                                 quantize=settings.quantize)
+    encoder = _settings_encoder(settings)
+    if kind == "occupation-aware":
+        from models.occupation import load_occupation_scorer
+
+        return load_occupation_scorer(folder, encoder)
+    from core.skills import load_skill_extractor
+    from models.lexical import extractor_skills
+    from models.trained_scorer import TrainedPairScorer
+
+    return TrainedPairScorer(encoder, folder, skills_of=extractor_skills(load_skill_extractor()))
+
+
 def _load_first_stage(settings: Settings) -> Scorer:
     """Build the scorer named by ``RECRUIT_SCORER`` (loads model weights: call once per process).
 
-    ``minilm-cosine`` is the untrained chunk-averaged cosine; ``bi-encoder`` the trained pair
-    head of ``models/trained/bi-encoder-minilm`` (see its model card); a folder path loads
-    trained artifacts from there (a bi-encoder head, or a cross-encoder from ``train-cross``).
+    ``minilm-cosine`` is the untrained chunk-averaged cosine; the names of ``TRAINED_SCORERS``
+    load their folders under ``models/trained``; any other folder path loads the trained
+    artifacts it holds (:func:`models.artifacts.artifact_kind` says which kind).
     """
-    from models.encoder import load_encoder
-
     folder = TRAINED_SCORERS.get(settings.scorer)
     if folder is None and Path(settings.scorer).expanduser().is_dir():
         folder = Path(settings.scorer).expanduser()
     if settings.scorer not in SCORERS and folder is None:
         raise ModelUnavailable(f"unknown scorer {settings.scorer!r}; available: {', '.join(SCORERS)} or a folder "
                                "of trained artifacts")
-    if folder is not None and not (folder / "config.json").is_file():
-        command = _TRAIN_COMMANDS.get(settings.scorer, "train-occupation, tune, train or train-cross")
-        raise ModelUnavailable(f"no trained scorer at {folder}: train one with `python -m models {command}`")
     if folder is not None:
-        from models.cross_encoder import is_cross_artifact, load_cross_scorer
-
-        if is_cross_artifact(folder):
-            return load_cross_scorer(folder, device=settings.device)
-        from models.contrastive import is_tuned_artifact, load_tuned_scorer
-
-        if is_tuned_artifact(folder):
-            return load_tuned_scorer(folder, device=settings.device, batch_size=settings.batch_size,
-                                     quantize=settings.quantize)
-    encoder = load_encoder(settings.encoder, device=settings.device, batch_size=settings.batch_size,
-                           pooling=settings.pooling, quantize=settings.quantize)
-    if folder is not None:
-        from models.occupation import is_occupation_artifact, load_occupation_scorer
-
-        if is_occupation_artifact(folder):
-            return load_occupation_scorer(folder, encoder)
-        from core.skills import load_skill_extractor
-        from models.lexical import extractor_skills
-        from models.trained_scorer import TrainedPairScorer
-
-        return TrainedPairScorer(encoder, folder, skills_of=extractor_skills(load_skill_extractor()))
+        return _load_trained(folder, settings)
+    encoder = _settings_encoder(settings)
     thresholds_file = MODELS_DIR / "minilm_cosine" / "thresholds.json"
     if thresholds_file.is_file():
         thresholds = Thresholds.load(thresholds_file)

@@ -46,6 +46,7 @@ from core.chunking import chunk_text
 from core.errors import ModelUnavailable
 from core.fit import FitClass, Thresholds, tune_thresholds, weighted_f1
 from core.scoring import ChunkAveragedCosineScorer
+from models.artifacts import artifact_kind
 from models.encoder import TextEncoder, load_encoder, pool, quantize_int8, special_token_frame
 
 logger = logging.getLogger(__name__)
@@ -353,21 +354,12 @@ def save_tuned(folder: Path, encoder: TextEncoder, config: TuneConfig, threshold
     return version
 
 
-def is_tuned_artifact(folder: Path) -> bool:
-    """True for a folder written by :func:`save_tuned`."""
-    path = folder / "config.json"
-    try:
-        return path.is_file() and json.loads(path.read_text()).get("kind") == KIND
-    except (OSError, ValueError):
-        return False
-
-
 def load_tuned_scorer(folder: Path, *, device: str = "auto", batch_size: int = 32, quantize: str = "none"
                       ) -> ChunkAveragedCosineScorer:
     """The chunk-averaged cosine scorer over the backbone with the folder's adapters merged in."""
     from peft import PeftModel
 
-    if not is_tuned_artifact(folder):
+    if artifact_kind(folder) != KIND:
         raise ModelUnavailable(f"no tuned encoder at {folder}: train one with `python -m models tune`")
     meta = json.loads((folder / "config.json").read_text())
     encoder = load_encoder(meta["encoder"], device="cpu" if quantize == "int8" else device, batch_size=batch_size)

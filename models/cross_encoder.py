@@ -78,10 +78,9 @@ class CrossConfig:
 
 
 def is_cross_artifact(folder: Path) -> bool:
-    try:
-        return json.loads((folder / "config.json").read_text()).get("pairing") == PAIRING
-    except (OSError, ValueError):
-        return False
+    from models.artifacts import artifact_kind
+
+    return artifact_kind(folder) == PAIRING
 
 
 class CrossEncoderModel(nn.Module):

@@ -41,6 +41,7 @@ import pandas as pd
 from core.errors import ModelUnavailable
 from core.fit import FitClass, Thresholds, tune_thresholds
 from core.scoring import ChunkAveragedCosineScorer
+from models.artifacts import artifact_kind
 from models.encoder import TextEncoder
 
 logger = logging.getLogger(__name__)
@@ -159,15 +160,6 @@ class OccupationAwareScorer(ChunkAveragedCosineScorer):
         return np.where(np.asarray(counts) > 0, scores, 0.0)
 
 
-def is_occupation_artifact(folder: Path) -> bool:
-    """True for a folder written by :func:`save_occupation`."""
-    path = folder / "config.json"
-    try:
-        return path.is_file() and json.loads(path.read_text()).get("kind") == KIND
-    except (OSError, ValueError):
-        return False
-
-
 def save_occupation(folder: Path, head: OccupationHead, blend: Blend, thresholds: Thresholds, *, encoder: str,
                     chunk_tokens: int, chunk_overlap: int, metrics: dict) -> str:
     """Write the artifacts; returns the version (a hash of the weights and the blend)."""
@@ -192,7 +184,7 @@ def load_occupation_scorer(folder: Path, encoder: TextEncoder) -> OccupationAwar
     """The scorer of a folder written by :func:`save_occupation`, over an already loaded encoder."""
     from safetensors.numpy import load_file
 
-    if not is_occupation_artifact(folder):
+    if artifact_kind(folder) != KIND:
         raise ModelUnavailable(f"no occupation-aware scorer at {folder}: train one with "
                                "`python -m models train-occupation`")
     config = json.loads((folder / "config.json").read_text())
