@@ -54,6 +54,13 @@ class ScoreResult:
         return [(int(r), int(c), float(self.pair_matrix[r, c])) for r, c in zip(rows, cols, strict=True)]
 
 
+def chunk_averaged_score(jd_vectors: np.ndarray, cv_vectors: np.ndarray) -> float:
+    """0–100, unrounded: the mean of the clipped JD-chunk × CV-chunk cosine matrix (0 without chunks)."""
+    if not len(jd_vectors) or not len(cv_vectors):
+        return 0.0
+    return float(np.clip(jd_vectors @ cv_vectors.T, 0.0, 1.0).mean()) * 100.0
+
+
 def pooled_cosine_scores(jd_vectors: np.ndarray, cv_vectors: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """0–100 chunk-averaged cosine scores of a whole pool with one matrix product.
 

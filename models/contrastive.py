@@ -45,9 +45,9 @@ from tqdm import tqdm
 from core.chunking import chunk_text
 from core.errors import ModelUnavailable
 from core.fit import FitClass, Thresholds, tune_thresholds, weighted_f1
-from core.scoring import ChunkAveragedCosineScorer
+from core.scoring import ChunkAveragedCosineScorer, chunk_averaged_score
 from models.artifacts import artifact_kind
-from models.encoder import TextEncoder, load_encoder, pool, quantize_int8, special_token_frame
+from models.encoder import TextEncoder, load_encoder, quantize_int8
 
 logger = logging.getLogger(__name__)
 
@@ -133,23 +133,6 @@ def add_lora(model: torch.nn.Module, config: TuneConfig) -> torch.nn.Module:
     return get_peft_model(model, lora)
 
 
-def _embed(model: torch.nn.Module, sequences: list[list[int]], frame: tuple[list[int], list[int]], pad_id: int,
-           pooling: str, device: torch.device) -> torch.Tensor:
-    """Unit vectors of token-id chunks (special tokens added), with gradients."""
-    prefix, suffix = frame
-    batch = [prefix + list(s) + suffix for s in sequences]
-    width = max(len(s) for s in batch)
-    ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
-    mask = torch.zeros((len(batch), width), dtype=torch.long)
-    for row, s in enumerate(batch):
-        ids[row, : len(s)] = torch.tensor(s, dtype=torch.long)
-        mask[row, : len(s)] = 1
-    ids, mask = ids.to(device), mask.to(device)
-    with torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=device.type == "cuda"):
-        hidden = model(input_ids=ids, attention_mask=mask).last_hidden_state
-    return torch.nn.functional.normalize(pool(hidden, mask, pooling).float(), dim=-1)
-
-
 def contrastive_loss(jd: torch.Tensor, cv: torch.Tensor, pairs: Sequence[tuple[int, int, float]],
                      positives: Sequence[tuple[int, int]], same_kind: torch.Tensor, scale: float,
                      cosent_weight: float) -> torch.Tensor:
@@ -163,22 +146,24 @@ def contrastive_loss(jd: torch.Tensor, cv: torch.Tensor, pairs: Sequence[tuple[i
             category is the positive's; the positive itself is unmasked by the loss).
     """
     sims = jd @ cv.T
+    device = sims.device
     losses = []
     if positives:
-        rows = torch.tensor([p[0] for p in positives])
-        targets = torch.tensor([p[1] for p in positives])
+        rows = torch.tensor([p[0] for p in positives], device=device)
+        targets = torch.tensor([p[1] for p in positives], device=device)
         logits = sims[rows] * scale
         masked = same_kind[rows].clone()
-        masked[torch.arange(len(rows)), targets] = False
+        masked[torch.arange(len(rows), device=device), targets] = False
         logits = logits.masked_fill(masked, float("-inf"))
         losses.append(torch.nn.functional.cross_entropy(logits, targets))
     if pairs and cosent_weight > 0:
-        s = sims[torch.tensor([p[0] for p in pairs]), torch.tensor([p[1] for p in pairs])] * scale
-        labels = torch.tensor([p[2] for p in pairs])
+        s = sims[torch.tensor([p[0] for p in pairs], device=device), torch.tensor([p[1] for p in pairs], device=device)]
+        s = s * scale
+        labels = torch.tensor([p[2] for p in pairs], device=device)
         diff = s[None, :] - s[:, None]  # diff[i, j] = s_j − s_i: penalised where label_i > label_j
         order = labels[:, None] > labels[None, :]
         if bool(order.any()):
-            terms = torch.cat([torch.zeros(1), diff[order]])
+            terms = torch.cat([torch.zeros(1, device=device), diff[order]])
             losses.append(cosent_weight * torch.logsumexp(terms, dim=0))
     if not losses:
         return sims.sum() * 0.0
@@ -256,9 +241,7 @@ def chunk_averaged_scores(encoder: TextEncoder, data: TuningData, rows: Sequence
     for t in texts:
         spans[t] = vectors[at : at + len(data.chunks[t])]
         at += len(data.chunks[t])
-    return np.array([
-        float(np.clip(spans[int(data.jd[r])] @ spans[int(data.cv[r])].T, 0.0, 1.0).mean()) * 100 for r in rows
-    ])
+    return np.array([chunk_averaged_score(spans[int(data.jd[r])], spans[int(data.cv[r])]) for r in rows])
 
 
 def _validation_f1(encoder: TextEncoder, data: TuningData, rows: Sequence[int]) -> float:
@@ -276,8 +259,9 @@ def tune_encoder(frame: pd.DataFrame, train_rows: Sequence[int], val_rows: Seque
                  device: str = "auto", show_progress: bool = True) -> tuple[TextEncoder, dict]:
     """LoRA-tune the backbone on the training rows; keep the epoch with the best validation weighted F1.
 
-    Returns the encoder with the best adapters merged into its weights, and a report (loss per
-    epoch, validation F1 per epoch, best epoch, seconds). Deterministic for a seed on the CPU.
+    Returns the encoder, its model wrapped with the best epoch's adapters (``save_tuned`` writes
+    only those), and a report (loss and validation F1 per epoch, best epoch, seconds).
+    Deterministic for a seed on the CPU.
     """
     random.seed(config.seed)
     np.random.seed(config.seed)
@@ -285,8 +269,6 @@ def tune_encoder(frame: pd.DataFrame, train_rows: Sequence[int], val_rows: Seque
     encoder = load_encoder(config.encoder, device=device, batch_size=64)
     data = prepare_tuning_data(frame, encoder.tokenizer, config)
     peft_model = add_lora(encoder.model, config)
-    frame_ids = special_token_frame(encoder.tokenizer)
-    pad_id = encoder.tokenizer.pad_token_id or 0
     rng = random.Random(config.seed)
     steps_per_epoch = len(_batches(data, train_rows, config, random.Random(config.seed)))
     total = max(1, steps_per_epoch * config.epochs // config.accumulation)
@@ -309,9 +291,9 @@ def tune_encoder(frame: pd.DataFrame, train_rows: Sequence[int], val_rows: Seque
         bar = tqdm(steps, desc=f"tuning epoch {epoch}/{config.epochs}", disable=not show_progress)
         for k, picked in enumerate(bar, start=1):
             jd_seqs, cv_seqs, pairs, positives, same_kind = _step_tensors(data, picked, rng)
-            jd_vec = _embed(peft_model, jd_seqs, frame_ids, pad_id, encoder.pooling, encoder.device)
-            cv_vec = _embed(peft_model, cv_seqs, frame_ids, pad_id, encoder.pooling, encoder.device)
-            loss = contrastive_loss(jd_vec.cpu(), cv_vec.cpu(), pairs, positives, same_kind, config.scale,
+            jd_vec = encoder.unit_vectors(jd_seqs)  # encoder.model is the LoRA-wrapped backbone
+            cv_vec = encoder.unit_vectors(cv_seqs)
+            loss = contrastive_loss(jd_vec, cv_vec, pairs, positives, same_kind.to(jd_vec.device), config.scale,
                                     config.cosent_weight)
             (loss / config.accumulation).backward()
             if k % config.accumulation == 0 or k == len(steps):
@@ -332,7 +314,6 @@ def tune_encoder(frame: pd.DataFrame, train_rows: Sequence[int], val_rows: Seque
         peft_model.load_state_dict(best_state, strict=False)
     report.update(best_epoch=best_epoch, best_val_weighted_f1=round(best_f1, 4),
                   train_seconds=round(time.perf_counter() - start, 1))
-    encoder.model = peft_model
     encoder.tuned = True
     return encoder, report
 

@@ -126,30 +126,34 @@ class TextEncoder:
             return np.zeros((0, self.dimension), dtype=np.float32)
         order = sorted(range(len(chunks)), key=lambda i: len(chunks[i]))
         out = np.zeros((len(chunks), self.dimension), dtype=np.float32)
-        prefix, suffix = special_token_frame(self.tokenizer)
-        pad_id = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else 0
         done = 0
-        use_autocast = self.device.type == "cuda"
         with torch.inference_mode():
             for begin in range(0, len(order), self.batch_size):
                 idx = order[begin : begin + self.batch_size]
-                batch = [prefix + list(chunks[i]) + suffix for i in idx]
-                width = max(len(ids) for ids in batch)
-                input_ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
-                mask = torch.zeros((len(batch), width), dtype=torch.long)
-                for row, ids in enumerate(batch):
-                    input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
-                    mask[row, : len(ids)] = 1
-                input_ids, mask = input_ids.to(self.device), mask.to(self.device)
-                with torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=use_autocast):
-                    hidden = self.model(input_ids=input_ids, attention_mask=mask).last_hidden_state
-                pooled = pool(hidden, mask, self.pooling)
-                pooled = torch.nn.functional.normalize(pooled.float(), dim=-1)
-                out[idx] = pooled.cpu().numpy()
+                out[idx] = self.unit_vectors([chunks[i] for i in idx]).cpu().numpy()
                 done += len(idx)
                 if progress is not None:
                     progress(done, len(chunks))
         return out
+
+    def unit_vectors(self, chunks: Sequence[Sequence[int]]) -> torch.Tensor:
+        """One forward pass over content token-id chunks (special tokens added, padded to the
+        longest): L2-normalised pooled vectors on the model's device. Gradients flow unless the
+        caller runs it under ``torch.inference_mode`` (training calls it as it is).
+        """
+        prefix, suffix = special_token_frame(self.tokenizer)
+        pad_id = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else 0
+        batch = [prefix + list(c) + suffix for c in chunks]
+        width = max(len(ids) for ids in batch)
+        input_ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
+        mask = torch.zeros((len(batch), width), dtype=torch.long)
+        for row, ids in enumerate(batch):
+            input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
+            mask[row, : len(ids)] = 1
+        input_ids, mask = input_ids.to(self.device), mask.to(self.device)
+        with torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=self.device.type == "cuda"):
+            hidden = self.model(input_ids=input_ids, attention_mask=mask).last_hidden_state
+        return torch.nn.functional.normalize(pool(hidden, mask, self.pooling).float(), dim=-1)
 
     def encode_texts(self, texts: Sequence[str]) -> np.ndarray:
         """Encode whole short texts (truncated to the model's length); handy for labels and probes."""

@@ -40,7 +40,7 @@ import pandas as pd
 
 from core.errors import ModelUnavailable
 from core.fit import FitClass, Thresholds, tune_thresholds
-from core.scoring import ChunkAveragedCosineScorer
+from core.scoring import ChunkAveragedCosineScorer, chunk_averaged_score
 from models.artifacts import artifact_kind
 from models.encoder import TextEncoder
 
@@ -265,7 +265,7 @@ def run_occupation_training(*, pairs_csv: Path, rubric_csv: Path, out: Path, c: 
     rubric = rubric_frame(str(rubric_csv))
     jd_vec = text_vectors(base, rubric["job_description_text"].astype(str).tolist(), desc="encoding rubric JDs")
     cv_vec = text_vectors(base, rubric["resume_text"].astype(str).tolist(), desc="encoding rubric CVs")
-    chunk = np.array([_chunk_averaged(j, v) for j, v in zip(jd_vec, cv_vec, strict=True)])
+    chunk = np.array([chunk_averaged_score(j, v) for j, v in zip(jd_vec, cv_vec, strict=True)])
     jd_p, cv_p = head.probabilities(features_of(jd_vec)), head.probabilities(features_of(cv_vec))
     match = np.array([float(occupation_match(j, v[None, :])[0]) for j, v in zip(jd_p, cv_p, strict=True)])
     truth = [FitClass.parse(v) for v in rubric["label"]]
@@ -327,10 +327,3 @@ def _crossval(chunk: np.ndarray | None, match: np.ndarray | None, truth: list[Fi
         for i, score in zip(test, blend.apply(chunk_[test], match_[test]), strict=True):
             predicted[i] = t.classify(float(score))
     return {k: round(v, 4) for k, v in summary(truth, [p for p in predicted if p is not None]).items()}
-
-
-def _chunk_averaged(jd: np.ndarray, cv: np.ndarray) -> float:
-    """0–100 chunk-averaged clipped cosine of two chunk-vector matrices (the scorer's core)."""
-    if not len(jd) or not len(cv):
-        return 0.0
-    return float(np.clip(jd @ cv.T, 0.0, 1.0).mean()) * 100.0
