@@ -621,12 +621,6 @@ def get_decision(session: Session, *, job_id: int, candidate_id: int) -> Decisio
     return DecisionView(*found) if found is not None else None
 
 
-def decisions_for_job(session: Session, *, job_id: int) -> dict[int, DecisionView]:
-    """Every decision stored for a job, by candidate id (deleted candidates included)."""
-    return {row.candidate_id: DecisionView(*row)
-            for row in session.execute(select(*_DECISION_COLUMNS).where(Decision.job_id == job_id))}
-
-
 def decision_history(session: Session, *, job_id: int, candidate_id: int) -> list[DecisionChange]:
     """Every write of the decision on this candidate for this job, oldest first."""
     query = (select(DecisionEvent.version, DecisionEvent.old_status, DecisionEvent.new_status, DecisionEvent.note,

@@ -101,6 +101,11 @@ def utc(when: datetime) -> datetime:
     return when.astimezone(UTC) if when.tzinfo is not None else when
 
 
+def decision_text(status: str) -> str:
+    """A decision as the panel says it: its label, "undecided" when there is none."""
+    return decision_label(status) or "undecided"
+
+
 def decision_panel(job_id: int, candidate_id: int) -> None:
     """The recruiter's decision and note on this candidate for this job, saved with optimistic concurrency.
 
@@ -129,10 +134,10 @@ def decision_panel(job_id: int, candidate_id: int) -> None:
         if saved := st.session_state.pop(f"{base}_saved", None):
             st.success(f"Decision saved: {saved}.", icon=":material/check_circle:")
         if stored is not None:
-            was = f" (was {decision_label(stored.previous_status) or 'undecided'})" if stored.previous_status else ""
+            was = f" (was {decision_text(stored.previous_status)})" if stored.previous_status else ""
             by = f" by {stored.decided_by}" if stored.decided_by else ""
             st.text(f"Last changed {utc(stored.updated_at):%Y-%m-%d %H:%M} UTC{by}: "
-                    f"{decision_label(stored.status) or 'undecided'}{was} · version {stored.version}")
+                    f"{decision_text(stored.status)}{was} · version {stored.version}")
         else:
             st.text("No decision yet for this job.")
         started_from = st.session_state[version_key]
@@ -164,7 +169,7 @@ def decision_panel(job_id: int, candidate_id: int) -> None:
                          "reload.", icon=":material/error:")
                 if exc.current is not None:
                     st.text(f"Saved meanwhile (version {exc.current.version}): "
-                            f"{decision_label(exc.current.status) or 'undecided'}"
+                            f"{decision_text(exc.current.status)}"
                             + (f" by {exc.current.decided_by}" if exc.current.decided_by else ""))
                     if exc.current.note:
                         st.text_area("Their note", exc.current.note, disabled=True, height=80)
@@ -172,13 +177,13 @@ def decision_panel(job_id: int, candidate_id: int) -> None:
                 st.error(f"Not saved: {exc}.", icon=":material/error:")
             else:
                 st.session_state[version_key] = done.version
-                st.session_state[f"{base}_saved"] = decision_label(done.status) or "undecided"
+                st.session_state[f"{base}_saved"] = decision_text(done.status)
                 st.rerun()
         if history:
             with st.expander(f"History of this decision ({len(history)} change{'s' if len(history) != 1 else ''})"):
                 st.dataframe(pd.DataFrame([{
                     "When (UTC)": utc(h.at).strftime("%Y-%m-%d %H:%M:%S"), "From": decision_label(h.old_status or ""),
-                    "To": decision_label(h.new_status) or "undecided", "By": h.decided_by, "Note": h.note,
+                    "To": decision_text(h.new_status), "By": h.decided_by, "Note": h.note,
                     "Version": h.version} for h in reversed(history)]),
                     hide_index=True, width="stretch",
                     column_config={"Note": st.column_config.TextColumn("Note", width="large")})

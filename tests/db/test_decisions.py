@@ -32,7 +32,6 @@ def test_a_decision_is_upserted_versioned_and_every_change_is_in_its_history(eng
         history = repo.decision_history(session, job_id=job_id, candidate_id=ann)
         assert [(h.version, h.old_status, h.new_status, h.note, h.decided_by) for h in history] == [
             (1, None, "shortlisted", "strong GAAP", "Dana"), (2, "shortlisted", "on hold", "wait for refs", "")]
-        assert set(repo.decisions_for_job(session, job_id=job_id)) == {ann, bo}
         assert repo.decision_counts(session) == {job_id: {"on hold": 1, "rejected": 1}}
         by_candidate = {r.candidate_id: r for r in repo.ranking(session, job_id=job_id)}
         assert by_candidate[ann].decision == "on hold" and by_candidate[ann].decision_note == "wait for refs"
