@@ -23,6 +23,7 @@ from core.documents import Document, ParseFailure, UploadedFile, expand_uploads,
 from core.errors import InvalidInput
 from core.scoring import (Scorer, VectorScore, VectorScorer, stack_vectors, vectors_from_bytes,
                           vectors_to_bytes)
+from core.sections import title_line
 from core.skills import SkillExtractor, SkillMatch, compare_skills
 from db import repository as repo
 from db.session import session_scope
@@ -82,11 +83,7 @@ def candidate_name_from_filename(filename: str) -> str:
 
 def job_title_from_text(text: str, fallback: str = "Untitled job") -> str:
     """The first non-empty line of a JD, shortened: postings start with their title."""
-    for line in text.splitlines():
-        line = line.strip(" \t#*-:")
-        if line:
-            return line[:120]
-    return fallback
+    return title_line(text) or fallback
 
 
 def create_job(

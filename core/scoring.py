@@ -254,7 +254,7 @@ class ChunkAveragedCosineScorer:
             pool = np.clip(jd_vectors @ cv_vectors.T, 0.0, 1.0)  # JD chunks × every chunk of every CV
             matrices = np.split(pool, splits, axis=1)
             scores = _pool_scores(pool, counts)
-        scores = self.document_scores(jd_vectors, scores, cv_vectors, counts)
+        scores = self.document_scores(job_text, jd_vectors, scores, cv_vectors, counts)
         return [VectorScore(score, self.thresholds.classify(score), matrix)
                 for score, matrix in zip(scores.tolist(), matrices, strict=True)]
 
@@ -288,12 +288,14 @@ class ChunkAveragedCosineScorer:
         return chunked, out
 
     def document_scores(
-        self, jd_vectors: np.ndarray, chunk_averaged: np.ndarray, cv_vectors: np.ndarray, counts: np.ndarray
+        self, job_text: str, jd_vectors: np.ndarray, chunk_averaged: np.ndarray, cv_vectors: np.ndarray,
+        counts: np.ndarray,
     ) -> np.ndarray:
         """The 0–100 document scores from the chunk-averaged ones (the mean of each pair matrix).
 
         Here they are the score; a subclass may combine them with evidence from the same vectors
-        (``cv_vectors`` stacks every CV's chunk vectors, ``counts`` says how many rows each has).
+        (``cv_vectors`` stacks every CV's chunk vectors, ``counts`` says how many rows each has)
+        and from the JD (its text and chunk vectors), never from the CV texts.
         """
         return chunk_averaged
 

@@ -15,7 +15,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["SECTION_NAMES", "Section", "find_sections", "heading_name"]
+__all__ = ["SECTION_NAMES", "Section", "find_sections", "heading_name", "title_line"]
+
+
+def title_line(text: str, *, limit: int = 120) -> str:
+    """The first non-empty line, markdown marks trimmed, at most ``limit`` characters ("" if none).
+
+    Postings start with their title and most CVs with their headline (a title or a name): the
+    job title of a stored JD, the lexical title features and the occupation head's title vector.
+    """
+    for line in text.splitlines():
+        line = line.strip(" \t#*-:")
+        if line:
+            return line[:limit]
+    return ""
 
 
 @dataclass(frozen=True)

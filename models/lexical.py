@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from core.sections import title_line
+
 _TOKEN = re.compile(r"[a-z][a-z0-9+#]*(?:\.[a-z0-9]+)*")
 _STOP = frozenset(ENGLISH_STOP_WORDS) | {"experience", "work", "years", "year", "ability", "including", "job",
                                          "company", "team", "position", "role", "skills", "responsibilities"}
@@ -33,13 +35,6 @@ SkillsOf = Callable[[Sequence[str]], list[set[str]]]
 def terms(text: str) -> list[str]:
     """Lower-cased content words ("c++", "node.js", "gaap"), stop words removed."""
     return [t for t in _TOKEN.findall(text.lower()) if t not in _STOP and len(t) > 1]
-
-
-def first_line(text: str) -> str:
-    for line in text.splitlines():
-        if line.strip():
-            return line.strip()
-    return ""
 
 
 @dataclass
@@ -95,7 +90,7 @@ class LexicalFeaturizer:
         jd_vec = self._vector(jd_terms)
         jd_norm = math.sqrt(sum(w * w for w in jd_vec.values())) or 1.0
         jd_weight_total = sum(self.idf.weight(t) for t in jd_terms) or 1.0
-        title_terms = set(terms(first_line(job_text)))
+        title_terms = set(terms(title_line(job_text)))
         if self.skills_of is not None:
             skill_sets = self.skills_of([job_text, *cv_texts])
             jd_skills, cv_skills = skill_sets[0], skill_sets[1:]

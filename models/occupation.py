@@ -41,6 +41,7 @@ import pandas as pd
 from core.errors import ModelUnavailable
 from core.fit import FitClass, Thresholds, tune_thresholds
 from core.scoring import ChunkAveragedCosineScorer, chunk_averaged_score
+from core.sections import title_line
 from models.artifacts import artifact_kind
 from models.encoder import TextEncoder
 
@@ -112,13 +113,14 @@ def occupation_match(jd_probabilities: np.ndarray, cv_probabilities: np.ndarray)
 
 
 SQUASH_SLOPE = 5.0
+OCCUPATION_SHARES = tuple(round(0.1 * i, 1) for i in range(11))
 
 
 @dataclass(frozen=True)
 class Blend:
     """score (0–100) = 100 × σ(5 × (fit − 0.5)), fit = chunk × chunk-averaged cosine (0–1) + occupation × match + bias.
 
-    ``fit`` is the linear estimate of the 0 / 0.5 / 1 fit target; the logistic squash keeps its
+    ``fit`` is a linear estimate of the 0 / 0.5 / 1 fit target; the logistic squash keeps its
     order but never flattens it (a clip to [0, 1] would score every unrelated CV 0.0, all tied).
     """
 
@@ -131,49 +133,98 @@ class Blend:
         return np.round(100.0 / (1.0 + np.exp(-SQUASH_SLOPE * (fit - 0.5))), 2)
 
     @classmethod
-    def fit(cls, chunk_averaged_100: np.ndarray, match: np.ndarray, targets: np.ndarray) -> Blend:
-        from sklearn.linear_model import Ridge
+    def with_share(cls, chunk_averaged_100: np.ndarray, match: np.ndarray, targets: np.ndarray, share: float) -> Blend:
+        """The blend whose occupation match weighs ``share`` of the two standardised signals.
 
-        x = np.column_stack([np.asarray(chunk_averaged_100) / 100.0, match])
-        model = Ridge(alpha=1e-3).fit(x, targets)
-        return cls(float(model.coef_[0]), float(model.coef_[1]), float(model.intercept_))
+        Direction: (1 − share) × cosine / its spread + share × match / its spread; scale and bias
+        of that one signal fitted to the 0 / 0.5 / 1 targets by least squares.
+        """
+        c, m = np.asarray(chunk_averaged_100, dtype=float) / 100.0, np.asarray(match, dtype=float)
+        wc, wm = (1.0 - share) / max(float(c.std()), 1e-6), share / max(float(m.std()), 1e-6)
+        signal = wc * c + wm * m
+        scale, bias = np.polyfit(signal, np.asarray(targets, dtype=float), 1) if signal.std() > 0 else (0.0, 0.5)
+        return cls(float(scale * wc), float(scale * wm), float(bias))
+
+    @classmethod
+    def fit(cls, chunk_averaged_100: np.ndarray, match: np.ndarray, truth: list[FitClass]) -> Blend:
+        """The blend of :data:`OCCUPATION_SHARES` whose scores, with thresholds tuned on the same
+        pairs, give the best macro F1 (ties: the share nearest one half); the least-squares blend
+        would serve the 0 / 0.5 / 1 targets' mean error, not the three classes' balance."""
+        from models.crossval import summary
+
+        targets = np.array([t.target for t in truth])
+
+        def quality(blend: Blend) -> float:
+            scores = blend.apply(chunk_averaged_100, match)
+            thresholds = tune_thresholds(scores.tolist(), truth, source="share search")
+            return summary(truth, [thresholds.classify(float(x)) for x in scores])["macro_f1"]
+
+        candidates = [(share, cls.with_share(chunk_averaged_100, match, targets, share)) for share in OCCUPATION_SHARES]
+        return max(candidates, key=lambda sc: (round(quality(sc[1]), 6), -abs(sc[0] - 0.5)))[1]
 
 
 # --- the scorer ------------------------------------------------------------------------------------
+
+
+def jd_probabilities(head: OccupationHead, title_head: OccupationHead | None, features: np.ndarray,
+                     title_vectors: np.ndarray | None) -> np.ndarray:
+    """Occupation probabilities of JDs: the text head's, times the title head's when there is one.
+
+    A posting's title line names its occupation more plainly than its body (which is mostly the
+    employer, benefits and generic duties); the product keeps what both heads find likely.
+    """
+    p = head.probabilities(features)
+    if title_head is not None and title_vectors is not None:
+        p = p * title_head.probabilities(title_vectors)
+    return p / np.maximum(p.sum(axis=1, keepdims=True), 1e-30)
+
+
+def title_vectors(encoder: TextEncoder, texts: list[str]) -> np.ndarray:
+    """The unit vector of each text's title line (:func:`core.sections.title_line`)."""
+    return encoder.encode_texts([title_line(t) or t[:200] for t in texts])
 
 
 class OccupationAwareScorer(ChunkAveragedCosineScorer):
     """Chunk-averaged cosine (pair matrix kept as the explanation) blended with the occupation match."""
 
     def __init__(self, encoder: TextEncoder, head: OccupationHead, blend: Blend, *, thresholds: Thresholds,
-                 chunk_tokens: int, overlap: int, name: str, version: str) -> None:
+                 chunk_tokens: int, overlap: int, name: str, version: str,
+                 title_head: OccupationHead | None = None) -> None:
         super().__init__(encoder, thresholds=thresholds, chunk_tokens=chunk_tokens, overlap=overlap)
-        self.head, self.blend = head, blend
+        self.head, self.title_head, self.blend = head, title_head, blend
         self.name = f"{name}:{encoder.name}"
         self.version = f"{version}+t{self.chunk_tokens}o{overlap}"
 
-    def document_scores(self, jd_vectors: np.ndarray, chunk_averaged: np.ndarray, cv_vectors: np.ndarray,
-                        counts: np.ndarray) -> np.ndarray:
-        jd = self.head.probabilities(document_features(jd_vectors, np.array([len(jd_vectors)])))[0]
+    def document_scores(self, job_text: str, jd_vectors: np.ndarray, chunk_averaged: np.ndarray,
+                        cv_vectors: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        titles = title_vectors(self.encoder, [job_text]) if self.title_head is not None else None
+        jd = jd_probabilities(self.head, self.title_head,
+                              document_features(jd_vectors, np.array([len(jd_vectors)])), titles)[0]
         cv = self.head.probabilities(document_features(cv_vectors, counts))
         scores = self.blend.apply(chunk_averaged, occupation_match(jd, cv))
         return np.where(np.asarray(counts) > 0, scores, 0.0)
 
 
 def save_occupation(folder: Path, head: OccupationHead, blend: Blend, thresholds: Thresholds, *, encoder: str,
-                    chunk_tokens: int, chunk_overlap: int, metrics: dict) -> str:
+                    chunk_tokens: int, chunk_overlap: int, metrics: dict,
+                    title_head: OccupationHead | None = None) -> str:
     """Write the artifacts; returns the version (a hash of the weights and the blend)."""
     from safetensors.numpy import save_file
 
+    if title_head is not None and title_head.classes != head.classes:
+        raise ValueError("the title head must predict the same occupation classes as the text head")
     folder.mkdir(parents=True, exist_ok=True)
-    save_file({"weight": np.ascontiguousarray(head.weight), "bias": np.ascontiguousarray(head.bias)},
-              str(folder / "head.safetensors"))
+    tensors = {"weight": np.ascontiguousarray(head.weight), "bias": np.ascontiguousarray(head.bias)}
+    if title_head is not None:
+        tensors |= {"title_weight": np.ascontiguousarray(title_head.weight),
+                    "title_bias": np.ascontiguousarray(title_head.bias)}
+    save_file(tensors, str(folder / "head.safetensors"))
     scoring = json.dumps({**asdict(blend), "squash_slope": SQUASH_SLOPE}).encode()
     digest = hashlib.sha256((folder / "head.safetensors").read_bytes() + scoring)
-    version = f"1.1+{digest.hexdigest()[:12]}"
+    version = f"1.2+{digest.hexdigest()[:12]}"
     config = {"kind": KIND, "name": "occupation-aware", "version": version, "encoder": encoder,
               "chunk_tokens": chunk_tokens, "chunk_overlap": chunk_overlap, "classes": head.classes,
-              "blend": asdict(blend)}
+              "title_head": title_head is not None, "blend": asdict(blend)}
     (folder / "config.json").write_text(json.dumps(config, indent=2) + "\n")
     thresholds.save(folder / "thresholds.json")
     (folder / "metrics.json").write_text(json.dumps({"version": version, **metrics}, indent=2, default=str) + "\n")
@@ -189,14 +240,18 @@ def load_occupation_scorer(folder: Path, encoder: TextEncoder) -> OccupationAwar
                                "`python -m models train-occupation`")
     config = json.loads((folder / "config.json").read_text())
     tensors = load_file(str(folder / "head.safetensors"))
-    head = OccupationHead(list(config["classes"]), tensors["weight"], tensors["bias"])
-    if head.weight.shape != (len(head.classes), 2 * encoder.dimension):
+    classes = list(config["classes"])
+    head = OccupationHead(classes, tensors["weight"], tensors["bias"])
+    title_head = (OccupationHead(classes, tensors["title_weight"], tensors["title_bias"])
+                  if config.get("title_head") else None)
+    if head.weight.shape != (len(classes), 2 * encoder.dimension) or (
+            title_head is not None and title_head.weight.shape != (len(classes), encoder.dimension)):
         raise ModelUnavailable(f"the occupation head in {folder} was trained for another encoder than "
                                f"{encoder.name} ({config['encoder']}); set RECRUIT_ENCODER to it")
     return OccupationAwareScorer(encoder, head, Blend(**config["blend"]),
                                  thresholds=Thresholds.load(folder / "thresholds.json"),
                                  chunk_tokens=int(config["chunk_tokens"]), overlap=int(config["chunk_overlap"]),
-                                 name=str(config["name"]), version=str(config["version"]))
+                                 name=str(config["name"]), version=str(config["version"]), title_head=title_head)
 
 
 # --- training --------------------------------------------------------------------------------------
@@ -232,12 +287,19 @@ def _out_of_fold(features: np.ndarray, labels: list[str], *, folds: int, c: floa
     return out
 
 
+def _match_rows(jd_p: np.ndarray, cv_p: np.ndarray) -> np.ndarray:
+    """Row-wise occupation match of paired JD and CV distributions."""
+    jd = jd_p / np.maximum(np.linalg.norm(jd_p, axis=1, keepdims=True), 1e-12)
+    cv = cv_p / np.maximum(np.linalg.norm(cv_p, axis=1, keepdims=True), 1e-12)
+    return (jd * cv).sum(axis=1)
+
+
 def run_occupation_training(*, pairs_csv: Path, rubric_csv: Path, out: Path, c: float = 1.0, seed: int = 13
                             ) -> dict:
-    """Train the head on weak data, calibrate blend and thresholds on the rubric, save, report.
+    """Train the heads on weak data, calibrate blend and thresholds on the rubric, save, report.
 
-    The report's rubric figures fit blend and thresholds on four of the posting folds that
-    ``python -m models evaluate`` uses and score the fifth; no rubric pair trains the head.
+    The report's rubric figures choose blend and thresholds on four of the posting folds that
+    ``python -m models evaluate`` uses and score the fifth; no rubric pair trains a head.
     """
     from core.config import Settings
     from core.scoring import load_scorer
@@ -256,27 +318,39 @@ def run_occupation_training(*, pairs_csv: Path, rubric_csv: Path, out: Path, c: 
     texts, labels = cv_texts + jd_texts, cv_labels + jd_labels
     vectors = dict(zip(texts, text_vectors(base, texts, desc="encoding CVs and JDs"), strict=True))
     features = features_of([vectors[t] for t in texts])
+    titles = title_vectors(base.encoder, texts)
     head = OccupationHead.fit(features, labels, c=c, seed=seed)
-    train_accuracy = float(np.mean(np.array(head.classes)[head.probabilities(features).argmax(1)] == np.array(labels)))
+    title_head = OccupationHead.fit(titles, labels, c=c, seed=seed)
+    names = np.array(head.classes)
+    truth_labels = np.array(labels)
+    train_accuracy = float(np.mean(names[head.probabilities(features).argmax(1)] == truth_labels))
 
     oof = _out_of_fold(features, labels, folds=5, c=c, seed=seed, classes=head.classes)
-    oof_accuracy = float(np.mean(np.array(head.classes)[oof.argmax(1)] == np.array(labels)))
+    oof_titles = _out_of_fold(titles, labels, folds=5, c=c, seed=seed, classes=head.classes)
+    jd_rows = np.arange(len(cv_texts), len(texts))
+    oof_accuracy = float(np.mean(names[oof.argmax(1)] == truth_labels))
+    oof_jd_text = float(np.mean(names[oof[jd_rows].argmax(1)] == truth_labels[jd_rows]))
+    oof_jd_both = float(np.mean(names[(oof[jd_rows] * oof_titles[jd_rows]).argmax(1)] == truth_labels[jd_rows]))
 
     rubric = rubric_frame(str(rubric_csv))
-    jd_vec = text_vectors(base, rubric["job_description_text"].astype(str).tolist(), desc="encoding rubric JDs")
+    rubric_jds = rubric["job_description_text"].astype(str).tolist()
+    jd_vec = text_vectors(base, rubric_jds, desc="encoding rubric JDs")
     cv_vec = text_vectors(base, rubric["resume_text"].astype(str).tolist(), desc="encoding rubric CVs")
     chunk = np.array([chunk_averaged_score(j, v) for j, v in zip(jd_vec, cv_vec, strict=True)])
-    jd_p, cv_p = head.probabilities(features_of(jd_vec)), head.probabilities(features_of(cv_vec))
-    match = np.array([float(occupation_match(j, v[None, :])[0]) for j, v in zip(jd_p, cv_p, strict=True)])
+    cv_p = head.probabilities(features_of(cv_vec))
+    jd_features, jd_titles = features_of(jd_vec), title_vectors(base.encoder, rubric_jds)
+    match = _match_rows(jd_probabilities(head, title_head, jd_features, jd_titles), cv_p)
+    match_text_only = _match_rows(jd_probabilities(head, None, jd_features, None), cv_p)
     truth = [FitClass.parse(v) for v in rubric["label"]]
     groups = rubric["jd_group"].tolist()
     crossval = {
         "chunk-averaged cosine alone": _crossval(chunk, None, truth, groups),
         "occupation match alone": _crossval(None, match, truth, groups),
+        "blend, JD occupation from the text head only (no title head)": _crossval(chunk, match_text_only, truth,
+                                                                                   groups),
         "blend (shipped)": _crossval(chunk, match, truth, groups),
     }
-    targets = np.array([t.target for t in truth])
-    blend = Blend.fit(chunk, match, targets)
+    blend = Blend.fit(chunk, match, truth)
     scores = blend.apply(chunk, match)
     thresholds = tune_thresholds(scores.tolist(), truth, source=f"tuned for weighted F1 on all of {rubric_csv.name}")
     import torch
@@ -287,20 +361,24 @@ def run_occupation_training(*, pairs_csv: Path, rubric_csv: Path, out: Path, c: 
         "examples": {"cvs": len(cv_texts), "jds": len(jd_texts), "classes": len(head.classes)},
         "head_train_accuracy": round(train_accuracy, 4),
         "head_out_of_fold_accuracy": round(oof_accuracy, 4),
+        "jd_out_of_fold_accuracy": {"text head": round(oof_jd_text, 4), "text × title heads": round(oof_jd_both, 4)},
         "blend": asdict(blend),
+        "occupation_share": round(blend.occupation * float(match.std()) / max(
+            blend.occupation * float(match.std()) + blend.chunk * float((chunk / 100.0).std()), 1e-12), 2),
         "rubric_crossval_5fold_by_posting": crossval,
         "thresholds": asdict(thresholds),
         "config": {"c": c, "seed": seed},
         "seconds": round(time.perf_counter() - started, 1),
     }
     report["version"] = save_occupation(out, head, blend, thresholds, encoder=f"bundled:{base.encoder.name}",
-                                        chunk_tokens=base.chunk_tokens, chunk_overlap=base.overlap, metrics=report)
+                                        chunk_tokens=base.chunk_tokens, chunk_overlap=base.overlap, metrics=report,
+                                        title_head=title_head)
     return report
 
 
 def _crossval(chunk: np.ndarray | None, match: np.ndarray | None, truth: list[FitClass], groups: list[str]
               ) -> dict[str, float]:
-    """Rubric figures with the blend *and* the thresholds fitted on the other posting folds.
+    """Rubric figures with the blend *and* the thresholds chosen on the other posting folds.
 
     The folds are :func:`models.evaluation.group_folds`, the ones every rubric figure uses. With
     one of ``chunk`` / ``match`` missing, that signal alone is scored (thresholds still per fold).
@@ -309,7 +387,6 @@ def _crossval(chunk: np.ndarray | None, match: np.ndarray | None, truth: list[Fi
     from models.evaluation import group_folds
 
     folds = group_folds(groups)
-    targets = np.array([t.target for t in truth])
     n = len(truth)
     chunk_ = np.zeros(n) if chunk is None else np.asarray(chunk)
     match_ = np.zeros(n) if match is None else np.asarray(match)
@@ -321,7 +398,7 @@ def _crossval(chunk: np.ndarray | None, match: np.ndarray | None, truth: list[Fi
         elif match is None:
             blend = Blend(1.0, 0.0, 0.0)
         else:
-            blend = Blend.fit(chunk_[train], match_[train], targets[train])
+            blend = Blend.fit(chunk_[train], match_[train], [truth[i] for i in train])
         t = tune_thresholds(blend.apply(chunk_[train], match_[train]).tolist(), [truth[i] for i in train],
                             source=f"fold {fold + 1}")
         for i, score in zip(test, blend.apply(chunk_[test], match_[test]), strict=True):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.sections import SECTION_NAMES, Section, find_sections, heading_name
+from core.sections import SECTION_NAMES, Section, find_sections, heading_name, title_line
 from tests.docfactory import sample_cv_text
 
 
@@ -109,3 +109,10 @@ def test_every_name_returned_is_declared() -> None:
 
     assert {s.name for s in find_sections(text)} <= set(SECTION_NAMES)
     assert SECTION_NAMES[0] == "header"
+
+
+def test_the_title_line_is_the_first_non_empty_line_trimmed_of_markdown_marks() -> None:
+    assert title_line("\n\n## Data Engineer\nWe build pipelines") == "Data Engineer"
+    assert title_line("  - Staff Accountant: \nbody") == "Staff Accountant"
+    assert title_line("x" * 300) == "x" * 120
+    assert title_line(" \n\t\n") == ""

@@ -48,14 +48,29 @@ def test_the_head_learns_separable_occupations_and_the_match_is_a_cosine_of_dist
     assert match[0] > 0.99 and match[1] < 0.2
 
 
-def test_the_blend_keeps_the_order_within_0_100_and_fits_a_linear_target() -> None:
+def test_the_blend_keeps_the_order_within_0_100() -> None:
     blend = Blend(chunk=1.0, occupation=0.5, bias=-0.1)
     scores = blend.apply(np.array([40.0, 0.0, -50.0, 100.0, 150.0]), np.array([0.4, 0.0, 0.0, 1.0, 1.0]))
     assert scores[0] == 50.0  # a fit estimate of 0.5 sits in the middle
     assert 0.0 < scores[2] < scores[1] < scores[0] < scores[3] < scores[4] < 100.0  # no ties at the ends
-    chunk, match = np.array([20.0, 40.0, 60.0, 30.0]), np.array([0.1, 0.9, 0.3, 0.5])
-    fitted = Blend.fit(chunk, match, 0.5 * chunk / 100 + 0.25 * match)
-    assert fitted.chunk == pytest.approx(0.5, abs=0.01) and fitted.occupation == pytest.approx(0.25, abs=0.01)
+
+
+def test_the_blend_weighs_the_signal_that_separates_the_classes_and_scales_it_to_the_targets() -> None:
+    from core.fit import FitClass, tune_thresholds
+
+    rng = np.random.default_rng(3)
+    truth = [FitClass.NO_FIT] * 30 + [FitClass.POTENTIAL_FIT] * 15 + [FitClass.GOOD_FIT] * 15
+    targets = np.array([t.target for t in truth])
+    chunk = rng.uniform(0, 100, len(truth))  # noise: says nothing about the class
+    match = targets * 0.8 + rng.uniform(0, 0.1, len(truth))  # separates the three classes
+    cosine_only = Blend.with_share(chunk, match, targets, 0.0)
+    assert cosine_only.occupation == 0.0 and cosine_only.chunk != 0.0
+    fitted = Blend.fit(chunk, match, truth)
+    assert fitted.occupation > 3 * abs(fitted.chunk)
+    scores = fitted.apply(chunk, match)
+    thresholds = tune_thresholds(scores.tolist(), truth, source="test")
+    assert [thresholds.classify(float(x)) for x in scores] == truth
+    assert scores[truth.index(FitClass.GOOD_FIT)] > 50.0 > scores[0]  # scaled to the 0 / 0.5 / 1 targets
 
 
 @pytest.mark.slow
@@ -66,11 +81,14 @@ def test_scores_from_texts_and_from_stored_vectors_agree_and_artifacts_round_tri
     rng = np.random.default_rng(1)
     head = OccupationHead(["ACCOUNTANT", "CHEF"], rng.normal(0, 1, (2, 2 * encoder.dimension)).astype(np.float32),
                           np.zeros(2, np.float32))
+    title_head = OccupationHead(["ACCOUNTANT", "CHEF"], rng.normal(0, 1, (2, encoder.dimension)).astype(np.float32),
+                                np.zeros(2, np.float32))
     blend = Blend(chunk=1.0, occupation=0.3, bias=0.0)
     save_occupation(tmp_path, head, blend, Thresholds(40.0, 55.0, "test"), encoder="bundled:all-MiniLM-L6-v2",
-                    chunk_tokens=64, chunk_overlap=8, metrics={})
+                    chunk_tokens=64, chunk_overlap=8, metrics={}, title_head=title_head)
     scorer = load_scorer(Settings(scorer=str(tmp_path), device="cpu"))
     assert isinstance(scorer, OccupationAwareScorer) and scorer.name == "occupation-aware:all-MiniLM-L6-v2"
+    assert scorer.title_head is not None and np.array_equal(scorer.title_head.weight, title_head.weight)
     cvs = [ACCOUNTANT_CV * 3, CHEF_CV]
     results = scorer.score_batch(ACCOUNTANT_JD, cvs)
     assert all(r.pair_matrix.shape == (len(r.jd_chunks), len(r.cv_chunks)) for r in results)
@@ -79,6 +97,22 @@ def test_scores_from_texts_and_from_stored_vectors_agree_and_artifacts_round_tri
     stacked = np.concatenate([r.cv_vectors for r in results])
     from_vectors = scorer.score_vectors(ACCOUNTANT_JD, stacked, [len(r.cv_vectors) for r in results])
     assert [v.score for v in from_vectors] == pytest.approx([r.score for r in results], abs=0.02)
+    # The JD's title line counts through the title head: the same body under another title scores otherwise.
+    retitled = scorer.score_vectors("Sous Chef\n" + ACCOUNTANT_JD.split("\n", 1)[1], stacked,
+                                    [len(r.cv_vectors) for r in results])
+    assert [v.score for v in retitled] != pytest.approx([v.score for v in from_vectors], abs=0.02)
+    without_title = OccupationAwareScorer(scorer.encoder, head, blend, thresholds=scorer.thresholds, chunk_tokens=64,
+                                          overlap=8, name="occupation-aware", version="test")
+    plain = without_title.score_vectors(ACCOUNTANT_JD, stacked, [len(r.cv_vectors) for r in results])
+    assert [v.score for v in plain] != pytest.approx([v.score for v in from_vectors], abs=0.02)
+
+
+def test_a_title_head_for_other_classes_is_refused(tmp_path: Path) -> None:
+    head = OccupationHead(["ACCOUNTANT", "CHEF"], np.zeros((2, 4), np.float32), np.zeros(2, np.float32))
+    other = OccupationHead(["CHEF", "HR"], np.zeros((2, 2), np.float32), np.zeros(2, np.float32))
+    with pytest.raises(ValueError, match="same occupation classes"):
+        save_occupation(tmp_path, head, Blend(1.0, 0.0, 0.0), Thresholds(40.0, 55.0, "test"), encoder="x",
+                        chunk_tokens=64, chunk_overlap=8, metrics={}, title_head=other)
 
 
 @pytest.mark.slow
