@@ -68,7 +68,7 @@ class Settings(BaseSettings):
     pooling: str = Field(default="auto", description="auto | mean | cls | last (last token, for decoder LMs)")
     chunk_tokens: int = Field(default=256, ge=16, le=8192, description="tokens per chunk, special tokens included")
     chunk_overlap: int = Field(default=32, ge=0, description="tokens shared by consecutive chunks")
-    batch_size: int = Field(default=32, gt=0, description="chunks per forward pass")
+    batch_size: int = Field(default=0, ge=0, description="chunks per forward pass; 0 = auto (8 on CPU, 64 on GPU)")
     quantize: str = Field(default="none", description="none | int8 (dynamic int8 Linear layers, CPU only)")
     shared_data_dir: Path = DEFAULT_SHARED_DATA
 

@@ -335,7 +335,7 @@ def save_tuned(folder: Path, encoder: TextEncoder, config: TuneConfig, threshold
     return version
 
 
-def load_tuned_scorer(folder: Path, *, device: str = "auto", batch_size: int = 32, quantize: str = "none"
+def load_tuned_scorer(folder: Path, *, device: str = "auto", batch_size: int = 0, quantize: str = "none"
                       ) -> ChunkAveragedCosineScorer:
     """The chunk-averaged cosine scorer over the backbone with the folder's adapters merged in."""
     from peft import PeftModel

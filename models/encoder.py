@@ -227,11 +227,18 @@ def quantize_int8(model: torch.nn.Module) -> torch.nn.Module:
     return quantized
 
 
-def load_encoder(spec: str, *, device: str = "auto", batch_size: int = 64, pooling: str = "auto",
+AUTO_BATCH_SIZE = {"cpu": 8, "accelerator": 64}
+"""Chunks per forward pass when the setting is 0 (auto). On 2 CPU cores, 256-token chunks encode
+≈ 15–20 % faster 8 at a time than 32 (cache-sized activations; measured 27–28 vs 22–24 chunks/s);
+a GPU wants wide batches."""
+
+
+def load_encoder(spec: str, *, device: str = "auto", batch_size: int = 0, pooling: str = "auto",
                  quantize: str = "none") -> TextEncoder:
     """Load an encoder by setting: ``bundled:NAME``, a local folder, or a hub id.
 
-    ``quantize="int8"`` applies :func:`quantize_int8` (CPU only).
+    ``quantize="int8"`` applies :func:`quantize_int8` (CPU only). ``batch_size`` 0 picks
+    :data:`AUTO_BATCH_SIZE` for the device.
 
     Raises:
         ModelUnavailable: with what to do, when the weights are not installed or the hub is
@@ -272,6 +279,8 @@ def load_encoder(spec: str, *, device: str = "auto", batch_size: int = 64, pooli
     name = spec[len(BUNDLED_PREFIX) :] if spec.startswith(BUNDLED_PREFIX) else Path(spec).name or spec
     version = _version_of(spec) + ("+int8" if quantize == "int8" else "")
     logger.info("loaded encoder %s (%s) on %s, %d tokens, %s pooling", name, version, torch_device, max_tokens, pooling)
+    if batch_size <= 0:
+        batch_size = AUTO_BATCH_SIZE["cpu" if torch_device.type == "cpu" else "accelerator"]
     return TextEncoder(name, version, tokenizer, model, torch_device, max_tokens, batch_size, pooling)
 
 

@@ -84,6 +84,15 @@ def test_encoder_vectors_are_unit_length_and_deterministic(encoder) -> None:
     assert np.array_equal(a, b)
 
 
+def test_batch_size_auto_is_small_on_the_cpu_and_an_explicit_one_is_kept(encoder) -> None:
+    from models.encoder import AUTO_BATCH_SIZE, load_encoder
+
+    auto = load_encoder("bundled:all-MiniLM-L6-v2", device="cpu")  # batch_size 0 = auto
+    assert auto.batch_size == AUTO_BATCH_SIZE["cpu"] == 8 and encoder.batch_size == 32
+    texts = [f"chunk {i} about payroll and ledgers " * (1 + i % 5) for i in range(20)]
+    assert np.allclose(auto.encode_texts(texts), encoder.encode_texts(texts), atol=1e-5)  # same vectors
+
+
 def test_unknown_hub_model_fails_with_a_clear_message() -> None:
     from models.encoder import load_encoder
 
