@@ -16,6 +16,7 @@ from models.occupation import (
     features_of,
     occupation_match,
     save_occupation,
+    unseen_occupation_check,
 )
 
 ACCOUNTANT_JD = ("Staff Accountant\nWe are hiring a staff accountant to own the general ledger, month-end close, "
@@ -71,6 +72,30 @@ def test_the_blend_weighs_the_signal_that_separates_the_classes_and_scales_it_to
     thresholds = tune_thresholds(scores.tolist(), truth, source="test")
     assert [thresholds.classify(float(x)) for x in scores] == truth
     assert scores[truth.index(FitClass.GOOD_FIT)] > 50.0 > scores[0]  # scaled to the 0 / 0.5 / 1 targets
+
+
+def test_the_unseen_occupation_check_retrains_without_each_category_and_ranks_its_postings() -> None:
+    rng = np.random.default_rng(5)
+    centres = {name: rng.normal(0, 1, 8) for name in ("CHEF", "HR", "SALES")}
+
+    def document(name: str, chunks: int) -> np.ndarray:
+        v = centres[name] + rng.normal(0, 0.3, (chunks, 8))
+        return (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
+
+    cv_labels = ["CHEF"] * 12 + ["HR"] * 12 + ["SALES"] * 12
+    jd_labels = ["HR"] * 4 + ["SALES"] * 3 + ["CHEF"] * 2
+    labels = cv_labels + jd_labels
+    vectors = [document(name, 1 + i % 3) for i, name in enumerate(labels)]
+    features = features_of(vectors)
+    titles = np.stack([v[0] for v in vectors])
+    report = unseen_occupation_check(vectors, features, titles, labels, n_cvs=len(cv_labels),
+                                     blend=Blend(1.0, 0.5, 0.0), c=1.0, seed=0)
+    assert report["held_out_categories"][:2] == ["HR", "SALES"]  # most postings first
+    assert report["postings"] == len(jd_labels)
+    ndcg = report["ndcg_at_10"]
+    assert set(ndcg) == {"blend (shipped)", "chunk-averaged cosine"}
+    assert all(0.0 <= v <= 1.0 for v in ndcg.values())
+    assert ndcg["chunk-averaged cosine"] > 0.9  # clustered vectors: the cosine alone finds the held-out category
 
 
 @pytest.mark.slow
