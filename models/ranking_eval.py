@@ -120,8 +120,15 @@ class CachedPoolScorer:
         cv_texts: Sequence[str],
         *,
         progress: ProgressCallback | None = None,
+        encoded: CachedPoolScorer | None = None,
     ) -> None:
+        """``encoded``: a pool scorer over the same CVs whose vectors this one may reuse (same
+        ``encoder_key``: same encoder, version and chunking, hence the same vectors)."""
         self.scorer = scorer
+        self.reused_from: str | None = None
+        if encoded is not None and encoded.scorer.encoder_key == scorer.encoder_key:
+            self._vectors, self._counts, self.reused_from = encoded._vectors, encoded._counts, encoded.scorer.name
+            return
         _, vectors = scorer.encode_documents(cv_texts, progress=progress)
         self._vectors = np.concatenate(vectors) if vectors else np.zeros((0, scorer.encoder.dimension), np.float32)
         self._counts = np.array([len(v) for v in vectors], dtype=np.int64)
@@ -134,12 +141,20 @@ class CachedPoolScorer:
         return np.array([s.score for s in scored], dtype=float)
 
 
-def pool_scorer(scorer: Scorer, cv_texts: Sequence[str]) -> Callable[[str], np.ndarray]:
-    """A function JD text → scores of the whole pool, as fast as the scorer type allows."""
+def pool_scorer(scorer: Scorer, cv_texts: Sequence[str], encoded: dict[str, CachedPoolScorer] | None = None
+                ) -> tuple[Callable[[str], np.ndarray], str | None]:
+    """A function JD text → scores of the whole pool, as fast as the scorer type allows, and the
+    name of the scorer whose pool vectors it reuses (None when it encoded the pool itself).
+
+    ``encoded`` (encoder key → pool scorer) lets scorers over the same encoder share one encoding
+    of the pool; a new one is added to it."""
     if isinstance(scorer, ChunkAveragedCosineScorer) and not scorer.pair_scores_read_texts:
-        return CachedPoolScorer(scorer, cv_texts).scores
+        shared = encoded if encoded is not None else {}
+        pool = CachedPoolScorer(scorer, cv_texts, encoded=shared.get(scorer.encoder_key))
+        shared.setdefault(scorer.encoder_key, pool)
+        return pool.scores, pool.reused_from
     texts = list(cv_texts)
-    return lambda job_text: np.array([r.score for r in scorer.score_batch(job_text, texts)], dtype=float)
+    return (lambda job_text: np.array([r.score for r in scorer.score_batch(job_text, texts)], dtype=float)), None
 
 
 def _metrics_for(scores: np.ndarray, relevant: Sequence[bool], k: int) -> dict[str, float]:
@@ -186,12 +201,13 @@ def evaluate_ranking(
     prevalence = [float(np.mean(relevance[cat])) for _, _, cat in jobs]
 
     done: dict[tuple[str, str], dict] = {}
+    encoded: dict[str, CachedPoolScorer] = {}
     entries = []
     for role, s in [("under test", scorer)] + [("baseline", b) for b in baselines]:
         key = (s.name, s.version)
         if key not in done:
             start = time.perf_counter()
-            rank = pool_scorer(s, ranking_set.cv_texts)
+            rank, reused_from = pool_scorer(s, ranking_set.cv_texts, encoded)
             prepared = time.perf_counter()
             per_jd = []
             for file, text, category in tqdm(jobs, desc=f"ranking · {s.name}", disable=not show_progress):
@@ -208,6 +224,7 @@ def evaluate_ranking(
                 },
                 "per_jd": per_jd,
                 "prepare_seconds": prepared - start,
+                "pool_vectors_from": reused_from,
                 "seconds": end - start,
             }
         entries.append(
@@ -275,11 +292,13 @@ def format_ranking_report(report: dict) -> str:
     for e in report["scorers"]:
         name = ("* " if e["role"] == "under test" else "  ") + e["label"]
         m = e["mean"]
+        shared = " ↺" if e.get("pool_vectors_from") else ""
         lines.append(
             f"{name:<44} {m['precision_at_k']:>7.3f} {m['ndcg_at_k']:>8.3f} {m['average_precision']:>7.3f} "
-            f"{e['seconds']:>8.1f}"
+            f"{e['seconds']:>8.1f}{shared}"
         )
-    lines.append("(* = scorer under test; seconds include encoding the pool once)")
+    lines.append("(* = scorer under test; seconds include encoding the pool once; ↺ = the pool's chunk vectors "
+                 "reused from a scorer over the same encoder above)")
     lines += ["", f"nDCG@{k} per JD category (JDs):"]
     names = [e["label"] if e["role"] == "under test" else e["name"].split(":")[0] for e in report["scorers"]]
     width = max(12, *(len(n) for n in names))

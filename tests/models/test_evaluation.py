@@ -271,6 +271,28 @@ def test_cached_pool_scorer_equals_score_batch(scorer, encoder) -> None:
             assert pool.scores(jd * 2).tolist() == pytest.approx(direct, abs=0.02)
 
 
+def test_scorers_over_the_same_encoder_share_one_encoding_of_the_pool(scorer, encoder) -> None:
+    from core.scoring import ChunkAveragedCosineScorer
+    from models.baselines import FirstChunkCosineScorer
+    from models.ranking_eval import pool_scorer
+
+    cvs = [cv for _, (_, pair) in TOPICS.items() for cv in pair]
+    encoded: dict = {}
+    first, reused = pool_scorer(scorer, cvs, encoded)
+    assert reused is None and list(encoded) == [scorer.encoder_key]
+    twin = ChunkAveragedCosineScorer(encoder, thresholds=scorer.thresholds, chunk_tokens=scorer.chunk_tokens,
+                                     overlap=scorer.overlap)
+    calls = []
+    twin.encode_documents = lambda *a, **k: calls.append(1)  # type: ignore[method-assign]
+    second, reused = pool_scorer(twin, cvs, encoded)
+    assert reused == scorer.name and not calls  # nothing encoded again
+    jd = TOPICS["chef"][0]
+    assert second(jd).tolist() == first(jd).tolist()
+    other_chunking = FirstChunkCosineScorer(encoder, chunk_tokens=64, overlap=8)
+    _, reused = pool_scorer(other_chunking, cvs, encoded)
+    assert reused is None  # another chunking: its own vectors
+
+
 def test_evaluate_ranking_cli_end_to_end(
     tmp_path: Path, encoder, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
