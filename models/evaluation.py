@@ -7,7 +7,8 @@ The pairs file has columns ``resume_text``, ``job_description_text`` and ``label
 (TF-IDF cosine fitted once on every CV of the run, first-chunk cosine, chunk-averaged cosine)
 it reports accuracy, weighted and macro F1, per-class precision / recall / F1, the confusion
 matrix, score distributions per class, pairs/s (wall time of scoring, one ``score_batch`` call
-per JD) and the JD probe: each Good Fit CV scored against its own JD and against a random
+per JD; a scorer over the same encoder and chunking as one before it reuses that one's CV chunk
+vectors, marked ↺) and the JD probe: each Good Fit CV scored against its own JD and against a random
 other JD of the file (seeded); the share where its own JD scores higher (target ≥ 95%).
 
 Threshold policy — class thresholds are never tuned on the pairs that are reported:
@@ -106,14 +107,54 @@ def load_pairs(path: Path) -> PairSet:
     return pairs_from_frame(pd.read_csv(path), source=path.name)
 
 
-def score_pairs(scorer: Scorer, pairs: PairSet, *, show_progress: bool = False) -> tuple[np.ndarray, float]:
+class SharedVectors:
+    """CV chunk vectors by encoder key, shared by the scorers of one evaluation run.
+
+    Scorers with the same ``encoder_key`` (same encoder, version and chunking: the default scorer
+    and the chunk-averaged baseline) compute the same vectors; the first one encodes each CV, the
+    others and every JD probe reuse them (``score_batch(known_vectors=...)``).
+    """
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, dict[str, np.ndarray]] = {}
+        self._first: dict[str, str] = {}
+
+    @staticmethod
+    def _key(scorer: Scorer) -> str | None:
+        from core.scoring import ChunkAveragedCosineScorer
+
+        return scorer.encoder_key if isinstance(scorer, ChunkAveragedCosineScorer) else None
+
+    def reused_from(self, scorer: Scorer) -> str | None:
+        """The scorer that encoded the vectors this one will reuse (None: it encodes its own)."""
+        key = self._key(scorer)
+        first = self._first.get(key) if key is not None else None
+        return first if first != scorer.name else None
+
+    def score_batch(self, scorer: Scorer, job_text: str, cv_texts: list[str]) -> list:
+        key = self._key(scorer)
+        if key is None:
+            return scorer.score_batch(job_text, cv_texts)
+        store = self._by_key.setdefault(key, {})
+        self._first.setdefault(key, scorer.name)
+        results = scorer.score_batch(job_text, cv_texts,  # type: ignore[call-arg]
+                                     known_vectors=[store.get(t) for t in cv_texts])
+        for text, result in zip(cv_texts, results, strict=True):
+            if result.cv_vectors is not None:
+                store.setdefault(text, result.cv_vectors)
+        return results
+
+
+def score_pairs(scorer: Scorer, pairs: PairSet, *, show_progress: bool = False,
+                shared: SharedVectors | None = None) -> tuple[np.ndarray, float]:
     """Scores of all pairs in file order and the wall time it took (one ``score_batch`` per JD)."""
+    shared = shared or SharedVectors()
     scores = np.zeros(len(pairs), dtype=float)
     groups = pairs.data.groupby("job_description_text", sort=False).indices
     cvs = pairs.data["resume_text"].tolist()
     start = time.perf_counter()
     for jd_text, rows in tqdm(groups.items(), desc=f"scoring · {scorer.name}", disable=not show_progress):
-        results = scorer.score_batch(str(jd_text), [cvs[i] for i in rows])
+        results = shared.score_batch(scorer, str(jd_text), [cvs[i] for i in rows])
         scores[rows] = [r.score for r in results]
     return scores, time.perf_counter() - start
 
@@ -192,6 +233,7 @@ def jd_probe(
     assignments: Sequence[tuple[int, str]],
     *,
     show_progress: bool = False,
+    shared: SharedVectors | None = None,
 ) -> dict | None:
     """Share of Good Fit CVs that score higher against their own JD than against a random other one.
 
@@ -208,7 +250,8 @@ def jd_probe(
     other_scores: dict[int, float] = {}
     start = time.perf_counter()
     for other, rows in tqdm(by_jd.items(), desc=f"JD probe · {scorer.name}", disable=not show_progress):
-        for row, result in zip(rows, scorer.score_batch(other, [cvs[r] for r in rows]), strict=True):
+        batch = (shared or SharedVectors()).score_batch(scorer, other, [cvs[r] for r in rows])
+        for row, result in zip(rows, batch, strict=True):
             other_scores[row] = result.score
     seconds = time.perf_counter() - start
     higher = sum(1 for row, _ in assignments if own_scores[row] > other_scores[row])
@@ -254,17 +297,19 @@ def evaluate_pairs(
     assignments = probe_assignments(pairs, seed=seed)
 
     cache: dict[tuple[str, str, str], tuple[np.ndarray, float]] = {}
+    shared = SharedVectors()
 
     def scored(s: Scorer, on: PairSet) -> tuple[np.ndarray, float]:
         key = (s.name, s.version, on.content_key)
         if key not in cache:
-            cache[key] = score_pairs(s, on, show_progress=show_progress)
+            cache[key] = score_pairs(s, on, show_progress=show_progress, shared=shared)
             logger.info("%s: scored %d pairs of %s in %.1f s", s.name, len(on), on.source, cache[key][1])
         return cache[key]
 
     probes: dict[tuple[str, str], dict | None] = {}
     entries = []
     for role, s in [("under test", scorer)] + [("baseline", b) for b in baselines]:
+        vectors_from = shared.reused_from(s)
         scores, seconds = scored(s, pairs)
         if role == "under test" and not retune:
             t = s.thresholds
@@ -293,7 +338,7 @@ def evaluate_pairs(
             }
         key = (s.name, s.version)
         if key not in probes:
-            probes[key] = jd_probe(s, pairs, scores, assignments, show_progress=show_progress)
+            probes[key] = jd_probe(s, pairs, scores, assignments, show_progress=show_progress, shared=shared)
         entries.append(
             {
                 "label": (label or s.name) if role == "under test" else s.name,
@@ -305,6 +350,7 @@ def evaluate_pairs(
                 "score_distribution": score_distribution(scores, pairs.labels),
                 "scoring_seconds": seconds,
                 "pairs_per_s": len(pairs) / seconds if seconds > 0 else None,
+                "cv_vectors_from": vectors_from,
                 "jd_probe": probes[key],
             }
         )
@@ -418,7 +464,8 @@ def format_report(report: dict) -> str:
         probe = e["jd_probe"]
         name = ("* " if e["role"] == "under test" else "  ") + e["label"]
         probe_text = f"{100 * probe['share']:.1f}" if probe else "n/a"
-        speed_text = f"{e['pairs_per_s']:.1f}" if e["pairs_per_s"] else "n/a"
+        speed_text = (f"{e['pairs_per_s']:.1f}" if e["pairs_per_s"] else "n/a") + (
+            " ↺" if e.get("cv_vectors_from") else "")
         good_recall = m["per_class"][FitClass.GOOD_FIT.value]["recall"]
         lines.append(
             f"{name:<44} {_threshold_summary(e['thresholds']):<20} {m['accuracy']:>6.3f} "
@@ -427,7 +474,8 @@ def format_report(report: dict) -> str:
         )
     lines.append(
         "(* = scorer under test; probe % = Good Fit CVs scoring higher on their own JD than on a random "
-        f"other JD, target ≥ {100 * PROBE_TARGET:.0f}%)"
+        f"other JD, target ≥ {100 * PROBE_TARGET:.0f}%; ↺ = CV chunk vectors reused from a scorer over the "
+        "same encoder above, so its pairs/s leaves out encoding the CVs)"
     )
     for e in report["scorers"]:
         lines += ["", f"── {e['label']} [{e['role']}] {e['name']} {e['version']}"]

@@ -223,6 +223,29 @@ def test_evaluate_cli_end_to_end(tmp_path: Path, encoder, monkeypatch: pytest.Mo
         assert expected in text
 
 
+def test_scorers_over_the_same_encoder_encode_each_cv_once_in_a_run(scorer, encoder, monkeypatch) -> None:
+    from core.scoring import ChunkAveragedCosineScorer
+    from models.evaluation import SharedVectors, jd_probe, pairs_from_frame, probe_assignments, score_pairs
+
+    pairs = pairs_from_frame(tiny_frame(), source="tiny")
+    shared = SharedVectors()
+    first, _ = score_pairs(scorer, pairs, shared=shared)
+    twin = ChunkAveragedCosineScorer(encoder, thresholds=scorer.thresholds, chunk_tokens=scorer.chunk_tokens,
+                                     overlap=scorer.overlap)
+    twin.name = "twin"
+    assert shared.reused_from(twin) == scorer.name and shared.reused_from(scorer) is None
+    encoded: list[int] = []
+    real = encoder.encode_ids
+    monkeypatch.setattr(encoder, "encode_ids", lambda chunks, **k: encoded.append(len(chunks)) or real(chunks, **k))
+    again, _ = score_pairs(twin, pairs, shared=shared)
+    assert again.tolist() == pytest.approx(first.tolist(), abs=0.01)
+    jd_chunks = sum(len(twin.chunk(jd)) for jd in set(pairs.jd_texts))
+    assert sum(encoded) == jd_chunks  # only the JDs: every CV's vectors came from the first scorer
+    encoded.clear()
+    probe = jd_probe(scorer, pairs, first, probe_assignments(pairs), shared=shared)
+    assert probe is not None and sum(encoded) == 0  # the probe's CVs are known too (JDs cached)
+
+
 # --- ranking --------------------------------------------------------------------------------------
 
 
