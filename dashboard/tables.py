@@ -51,3 +51,21 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
             safe[column] = safe[column].map(neutralise_formula)
     safe.columns = [neutralise_formula(c) for c in safe.columns]
     return safe.to_csv(index=False).encode("utf-8-sig")
+
+
+OCCUPATION_UNSURE = 0.5
+"""Below this probability for its first category, the Rank page says the model is unsure of the job."""
+
+
+def occupation_reading(occupations: list[tuple[str, float]]) -> str:
+    """What the occupation-aware model takes the job to be, for the Rank page (category names are ours)."""
+    if not occupations:
+        return ""
+    shown = [o for i, o in enumerate(occupations) if i == 0 or o[1] >= 0.01]  # no "Banking 0%"
+    parts = " · ".join(f"{name.replace('-', ' ').title()} {100 * p:.0f}%" for name, p in shown)
+    text = f"The model reads this job as: {parts}."
+    if occupations[0][1] < OCCUPATION_UNSURE:
+        text += (" It is unsure: if the job's occupation is not among these (the model knows 23 job-board "
+                 "categories), its ranking leans on a wrong guess — the untrained scorer "
+                 "(RECRUIT_SCORER=minilm-cosine) ranks such jobs better.")
+    return text

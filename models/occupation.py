@@ -200,11 +200,20 @@ class OccupationAwareScorer(ChunkAveragedCosineScorer):
         self.name = f"{name}:{encoder.name}"
         self.version = f"{version}+t{self.chunk_tokens}o{overlap}"
 
+    def _jd_distribution(self, job_text: str, jd_vectors: np.ndarray) -> np.ndarray:
+        titles = title_vectors(self.encoder, [job_text]) if self.title_head is not None else None
+        return jd_probabilities(self.head, self.title_head,
+                                document_features(jd_vectors, np.array([len(jd_vectors)])), titles)[0]
+
+    def job_occupations(self, job_text: str, *, top: int = 3) -> list[tuple[str, float]]:
+        """The categories the model reads the job as, most likely first (what the occupation match uses)."""
+        _, jd_vectors = self._job_vectors(job_text)
+        p = self._jd_distribution(job_text, jd_vectors)
+        return [(self.head.classes[i], float(p[i])) for i in np.argsort(-p, kind="stable")[:top]]
+
     def document_scores(self, job_text: str, jd_vectors: np.ndarray, chunk_averaged: np.ndarray,
                         cv_vectors: np.ndarray, counts: np.ndarray) -> np.ndarray:
-        titles = title_vectors(self.encoder, [job_text]) if self.title_head is not None else None
-        jd = jd_probabilities(self.head, self.title_head,
-                              document_features(jd_vectors, np.array([len(jd_vectors)])), titles)[0]
+        jd = self._jd_distribution(job_text, jd_vectors)
         cv = self.head.probabilities(document_features(cv_vectors, counts))
         scores = self.blend.apply(chunk_averaged, occupation_match(jd, cv))
         return np.where(np.asarray(counts) > 0, scores, 0.0)

@@ -13,7 +13,7 @@ from core.scoring import score_meaning
 from dashboard import navigation, resources
 from dashboard.state import UPLOAD_NONCE_KEY
 from dashboard.widgets import select_job
-from dashboard.tables import ranking_frame, to_csv_bytes
+from dashboard.tables import occupation_reading, ranking_frame, to_csv_bytes
 from db import repository as repo
 from db.session import session_scope
 
@@ -116,6 +116,13 @@ st.caption(f"Scored by {rows[0].model_name} (version {rows[0].model_version}). "
            f"{score_meaning(rows[0].model_name)} "
            + ("Decisions: " + ", ".join(f"{n} {label.lower()}" for label, n in decided.items()) + "."
               if len(decided) else "No decision yet: open a candidate to shortlist, hold or reject."))
+current = resources.scorer()
+if rows[0].model_name == current.name and hasattr(current, "job_occupations"):
+    with session_scope(engine) as session:
+        job = repo.get_job(session, job_id=job_id)
+        description = job.description if job is not None else ""
+    if description.strip():
+        st.caption(occupation_reading(current.job_occupations(description)))
 st.download_button("Download ranking (CSV)", to_csv_bytes(ranking_frame(rows, notes=True)),
                    file_name=f"ranking-job-{job_id}.csv", mime="text/csv",
                    help="with your decisions and notes")

@@ -68,6 +68,8 @@ def test_rank_page_uploads_ranks_and_shows_errors_and_reloads() -> None:
     assert list(ranking["File"]) == ["maria.pdf", "chef.txt"]
     assert "QuickBooks" in ranking["Matched skills"][0]
     assert at.get("download_button")
+    # The default (occupation-aware) scorer says which occupation it takes the job to be.
+    assert any(c.value.startswith("The model reads this job as: Accountant") for c in at.caption)
 
     # A fresh session (a "restart" of the browser tab) finds the ranking in the database.
     again = _new_app()

@@ -150,6 +150,8 @@ def test_the_shipped_default_scorer_ranks_the_right_occupation_first() -> None:
     accountant, chef = scorer.score_batch(ACCOUNTANT_JD, [ACCOUNTANT_CV, CHEF_CV])
     assert accountant.score > chef.score + 10
     assert accountant.fit_class.value != "No Fit" and chef.fit_class.value == "No Fit"
+    reading = scorer.job_occupations(ACCOUNTANT_JD)
+    assert len(reading) == 3 and reading[0][0] == "ACCOUNTANT" and reading[0][1] > reading[1][1] > reading[2][1]
 
 
 @pytest.mark.parametrize("command", ["train", "train-cross", "tune", "train-occupation"])
