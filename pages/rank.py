@@ -116,8 +116,11 @@ st.caption(f"Scored by {rows[0].model_name} (version {rows[0].model_version}). "
            f"{score_meaning(rows[0].model_name)} "
            + ("Decisions: " + ", ".join(f"{n} {label.lower()}" for label, n in decided.items()) + "."
               if len(decided) else "No decision yet: open a candidate to shortlist, hold or reject."))
-current = resources.scorer()
-if rows[0].model_name == current.name and hasattr(current, "job_occupations"):
+try:  # the occupation-aware scorer's reading of the job; viewing a ranking must not need a loadable model
+    current = resources.scorer()
+except RecruitError:
+    current = None
+if current is not None and rows[0].model_name == current.name and hasattr(current, "job_occupations"):
     with session_scope(engine) as session:
         job = repo.get_job(session, job_id=job_id)
         description = job.description if job is not None else ""
