@@ -78,6 +78,27 @@ def test_rank_page_uploads_ranks_and_shows_errors_and_reloads() -> None:
 
 
 @pytest.mark.slow
+def test_a_stored_ranking_stays_readable_when_the_scorer_cannot_load(monkeypatch: pytest.MonkeyPatch,
+                                                                     tmp_path: Path) -> None:
+    from core.config import get_settings
+
+    at = _new_app()
+    _create_job(at)
+    at.switch_page("../pages/rank.py").run()
+    at.file_uploader[0].set_value([("ana.txt", b"Staff accountant: QuickBooks, GAAP, month-end close.", "text/plain")])
+    at.run()
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    monkeypatch.setenv("RECRUIT_SCORER", str(tmp_path / "no-such-model"))  # e.g. a model folder removed
+    get_settings.cache_clear()
+    again = _new_app()
+    again.switch_page("../pages/rank.py").run()
+    assert not again.exception, again.exception
+    assert list(again.dataframe[0].value["File"]) == ["ana.txt"]
+    assert not any(c.value.startswith("The model reads this job as") for c in again.caption)
+
+
+@pytest.mark.slow
 def test_candidate_page_shows_coverage_evidence_and_inert_highlights() -> None:
     at = _new_app()
     _create_job(at)
