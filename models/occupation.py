@@ -155,17 +155,20 @@ class Blend:
         """The blend of :data:`OCCUPATION_SHARES` whose scores, with thresholds tuned on the same
         pairs, give the best macro F1 (ties: the share nearest one half); the least-squares blend
         would serve the 0 / 0.5 / 1 targets' mean error, not the three classes' balance."""
-        from models.crossval import summary
-
         targets = np.array([t.target for t in truth])
-
-        def quality(blend: Blend) -> float:
-            scores = blend.apply(chunk_averaged_100, match)
-            thresholds = tune_thresholds(scores.tolist(), truth, source="share search")
-            return summary(truth, [thresholds.classify(float(x)) for x in scores])["macro_f1"]
-
         candidates = [(share, cls.with_share(chunk_averaged_100, match, targets, share)) for share in OCCUPATION_SHARES]
-        return max(candidates, key=lambda sc: (round(quality(sc[1]), 6), -abs(sc[0] - 0.5)))[1]
+        return max(candidates, key=lambda sc: (round(_in_sample_macro_f1(sc[1], chunk_averaged_100, match, truth), 6),
+                                               -abs(sc[0] - 0.5)))[1]
+
+
+def _in_sample_macro_f1(blend: Blend, chunk_averaged_100: np.ndarray, match: np.ndarray, truth: list[FitClass]
+                        ) -> float:
+    """Macro F1 of the blend's scores with thresholds tuned on the same pairs."""
+    from models.crossval import summary
+
+    scores = blend.apply(chunk_averaged_100, match)
+    thresholds = tune_thresholds(scores.tolist(), truth, source="share search")
+    return summary(truth, [thresholds.classify(float(x)) for x in scores])["macro_f1"]
 
 
 # --- the scorer ------------------------------------------------------------------------------------
@@ -365,6 +368,8 @@ def run_occupation_training(*, pairs_csv: Path, rubric_csv: Path, out: Path, c: 
         "blend (shipped)": _crossval(chunk, match, truth, groups),
     }
     blend = Blend.fit(chunk, match, truth)
+    targets = np.array([t.target for t in truth])
+    shares = {share: Blend.with_share(chunk, match, targets, share) for share in OCCUPATION_SHARES}
     scores = blend.apply(chunk, match)
     thresholds = tune_thresholds(scores.tolist(), truth, source=f"tuned for weighted F1 on all of {rubric_csv.name}")
     import torch
@@ -382,7 +387,11 @@ def run_occupation_training(*, pairs_csv: Path, rubric_csv: Path, out: Path, c: 
         "rubric_crossval_5fold_by_posting": crossval,
         "thresholds": asdict(thresholds),
         "unseen_occupations": unseen_occupation_check(
-            [vectors[t] for t in texts], features, titles, labels, n_cvs=len(cv_texts), blend=blend, c=c, seed=seed),
+            [vectors[t] for t in texts], features, titles, labels, n_cvs=len(cv_texts),
+            blends={"blend (shipped)": blend, **{f"share {share:.1f}": shares[share] for share in shares}}, c=c,
+            seed=seed),
+        "rubric_in_sample_macro_f1_by_share": {f"{share:.1f}": round(_in_sample_macro_f1(b, chunk, match, truth), 4)
+                                               for share, b in shares.items()},
         "config": {"c": c, "seed": seed},
         "seconds": round(time.perf_counter() - started, 1),
     }
@@ -426,14 +435,14 @@ UNSEEN_CHECK_CATEGORIES = 8
 
 
 def unseen_occupation_check(vectors: list[np.ndarray], features: np.ndarray, titles: np.ndarray, labels: list[str],
-                            *, n_cvs: int, blend: Blend, c: float, seed: int) -> dict:
+                            *, n_cvs: int, blends: dict[str, Blend], c: float, seed: int) -> dict:
     """How the scorer ranks for an occupation its heads never saw (a recruiter's posting outside the categories).
 
     For each of the :data:`UNSEEN_CHECK_CATEGORIES` categories with the most postings: both heads
     are retrained without that category's CVs and postings, and each of its postings ranks all the
-    training CVs (relevant = the held-out category's CVs); mean nDCG@10 of the blend next to the
-    chunk-averaged cosine alone. (The heads then see their own training CVs: only the held-out
-    category is unseen, which is the point.)
+    training CVs (relevant = the held-out category's CVs); mean nDCG@10 of each of ``blends`` next
+    to the chunk-averaged cosine alone. (The heads then see their own training CVs: only the
+    held-out category is unseen, which is the point.)
     """
     from models.metrics import ndcg_at_k, ranked_relevance
 
@@ -444,7 +453,7 @@ def unseen_occupation_check(vectors: list[np.ndarray], features: np.ndarray, tit
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     names, jd_counts = np.unique(y[jd_rows], return_counts=True)
     held_out = [str(n) for n in names[np.argsort(-jd_counts, kind="stable")][:UNSEEN_CHECK_CATEGORIES]]
-    rows: dict[str, list[float]] = {"blend (shipped)": [], "chunk-averaged cosine": []}
+    rows: dict[str, list[float]] = {name: [] for name in blends} | {"chunk-averaged cosine": []}
     for category in held_out:
         keep = y != category
         head = OccupationHead.fit(features[keep], list(y[keep]), c=c, seed=seed)
@@ -457,8 +466,9 @@ def unseen_occupation_check(vectors: list[np.ndarray], features: np.ndarray, tit
             jd_p = jd_probabilities(head, title_head, features[j : j + 1], titles[j : j + 1])[0]
             pairs = np.clip(vectors[j] @ pool.T, 0.0, 1.0).mean(axis=0)
             cosine = 100.0 * np.add.reduceat(pairs, starts) / np.maximum(counts, 1)
-            for key, scores in (("blend (shipped)", blend.apply(cosine, occupation_match(jd_p, cv_p))),
-                                ("chunk-averaged cosine", cosine)):
+            match = occupation_match(jd_p, cv_p)
+            for key, scores in [(name, b.apply(cosine, match)) for name, b in blends.items()] + [
+                    ("chunk-averaged cosine", cosine)]:
                 rows[key].append(ndcg_at_k(ranked_relevance(scores.tolist(), relevant), 10))
     return {"held_out_categories": held_out, "postings": len(rows["chunk-averaged cosine"]),
             "ndcg_at_10": {k: round(float(np.mean(v)), 4) if v else None for k, v in rows.items()}}

@@ -89,7 +89,7 @@ def test_the_unseen_occupation_check_retrains_without_each_category_and_ranks_it
     features = features_of(vectors)
     titles = np.stack([v[0] for v in vectors])
     report = unseen_occupation_check(vectors, features, titles, labels, n_cvs=len(cv_labels),
-                                     blend=Blend(1.0, 0.5, 0.0), c=1.0, seed=0)
+                                     blends={"blend (shipped)": Blend(1.0, 0.5, 0.0)}, c=1.0, seed=0)
     assert report["held_out_categories"][:2] == ["HR", "SALES"]  # most postings first
     assert report["postings"] == len(jd_labels)
     ndcg = report["ndcg_at_10"]
