@@ -38,6 +38,7 @@ import logging
 import platform
 import time
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -45,7 +46,7 @@ import pandas as pd
 
 from core.errors import ModelUnavailable
 from core.fit import FitClass, Thresholds, tune_thresholds
-from core.scoring import ChunkAveragedCosineScorer, chunk_averaged_score
+from core.scoring import ChunkAveragedCosineScorer, chunk_averaged_score, pooled_cosine_scores
 from core.sections import title_line
 from models.artifacts import artifact_kind
 from models.encoder import TextEncoder
@@ -110,11 +111,14 @@ class OccupationHead:
         return cls([str(x) for x in model.classes_], weight, bias)
 
 
+def _unit_rows(p: np.ndarray) -> np.ndarray:
+    p = np.atleast_2d(p)
+    return p / np.maximum(np.linalg.norm(p, axis=1, keepdims=True), 1e-12)
+
+
 def occupation_match(jd_probabilities: np.ndarray, cv_probabilities: np.ndarray) -> np.ndarray:
     """Cosine of each CV's occupation distribution with the JD's (one JD row, many CV rows)."""
-    jd = jd_probabilities / max(float(np.linalg.norm(jd_probabilities)), 1e-12)
-    cv = cv_probabilities / np.maximum(np.linalg.norm(cv_probabilities, axis=1, keepdims=True), 1e-12)
-    return cv @ jd.reshape(-1)
+    return _unit_rows(cv_probabilities) @ _unit_rows(jd_probabilities)[0]
 
 
 SQUASH_SLOPE = 5.0
@@ -152,23 +156,31 @@ class Blend:
 
     @classmethod
     def fit(cls, chunk_averaged_100: np.ndarray, match: np.ndarray, truth: list[FitClass]) -> Blend:
-        """The blend of :data:`OCCUPATION_SHARES` whose scores, with thresholds tuned on the same
-        pairs, give the best macro F1 (ties: the share nearest one half); the least-squares blend
-        would serve the 0 / 0.5 / 1 targets' mean error, not the three classes' balance."""
-        targets = np.array([t.target for t in truth])
-        candidates = [(share, cls.with_share(chunk_averaged_100, match, targets, share)) for share in OCCUPATION_SHARES]
-        return max(candidates, key=lambda sc: (round(_in_sample_macro_f1(sc[1], chunk_averaged_100, match, truth), 6),
-                                               -abs(sc[0] - 0.5)))[1]
+        """The blend of the share :func:`best_share` picks from :func:`share_search`."""
+        search = share_search(chunk_averaged_100, match, truth)
+        return search[best_share(search)][0]
 
 
-def _in_sample_macro_f1(blend: Blend, chunk_averaged_100: np.ndarray, match: np.ndarray, truth: list[FitClass]
-                        ) -> float:
-    """Macro F1 of the blend's scores with thresholds tuned on the same pairs."""
+def share_search(chunk_averaged_100: np.ndarray, match: np.ndarray, truth: list[FitClass]
+                 ) -> dict[float, tuple[Blend, float]]:
+    """For each of :data:`OCCUPATION_SHARES`: its least-squares blend and the macro F1 of that
+    blend's scores with thresholds tuned on the same pairs."""
     from models.crossval import summary
 
-    scores = blend.apply(chunk_averaged_100, match)
-    thresholds = tune_thresholds(scores.tolist(), truth, source="share search")
-    return summary(truth, [thresholds.classify(float(x)) for x in scores])["macro_f1"]
+    targets = np.array([t.target for t in truth])
+    out = {}
+    for share in OCCUPATION_SHARES:
+        blend = Blend.with_share(chunk_averaged_100, match, targets, share)
+        scores = blend.apply(chunk_averaged_100, match)
+        thresholds = tune_thresholds(scores.tolist(), truth, source="share search")
+        out[share] = (blend, summary(truth, [thresholds.classify(float(x)) for x in scores])["macro_f1"])
+    return out
+
+
+def best_share(search: dict[float, tuple[Blend, float]]) -> float:
+    """The share with the best macro F1 (ties: the one nearest one half); the least-squares blend
+    would serve the 0 / 0.5 / 1 targets' mean error, not the three classes' balance."""
+    return max(search, key=lambda share: (round(search[share][1], 6), -abs(share - 0.5)))
 
 
 # --- the scorer ------------------------------------------------------------------------------------
@@ -188,8 +200,12 @@ def jd_probabilities(head: OccupationHead, title_head: OccupationHead | None, fe
 
 
 def title_vectors(encoder: TextEncoder, texts: list[str]) -> np.ndarray:
-    """The unit vector of each text's title line (:func:`core.sections.title_line`)."""
-    return encoder.encode_texts([title_line(t) or t[:200] for t in texts])
+    """The unit vector of each text's title line (:func:`core.sections.title_line`); a title
+    shared by several texts (one posting in many pairs) is encoded once."""
+    titles = [title_line(t) or t[:200] for t in texts]
+    distinct = list(dict.fromkeys(titles))
+    vectors = encoder.encode_texts(distinct)
+    return vectors[[distinct.index(t) for t in titles]] if len(distinct) < len(titles) else vectors
 
 
 class OccupationAwareScorer(ChunkAveragedCosineScorer):
@@ -202,9 +218,11 @@ class OccupationAwareScorer(ChunkAveragedCosineScorer):
         self.head, self.title_head, self.blend = head, title_head, blend
         self.name = f"{name}:{encoder.name}"
         self.version = f"{version}+t{self.chunk_tokens}o{overlap}"
+        # A JD is scored many times (uploads in groups, re-ranks, page views): its title is encoded once.
+        self._title_vector = lru_cache(maxsize=64)(lambda text: title_vectors(self.encoder, [text]))
 
     def _jd_distribution(self, job_text: str, jd_vectors: np.ndarray) -> np.ndarray:
-        titles = title_vectors(self.encoder, [job_text]) if self.title_head is not None else None
+        titles = self._title_vector(job_text) if self.title_head is not None else None
         return jd_probabilities(self.head, self.title_head,
                                 document_features(jd_vectors, np.array([len(jd_vectors)])), titles)[0]
 
@@ -306,9 +324,7 @@ def _out_of_fold(features: np.ndarray, labels: list[str], *, folds: int, c: floa
 
 def _match_rows(jd_p: np.ndarray, cv_p: np.ndarray) -> np.ndarray:
     """Row-wise occupation match of paired JD and CV distributions."""
-    jd = jd_p / np.maximum(np.linalg.norm(jd_p, axis=1, keepdims=True), 1e-12)
-    cv = cv_p / np.maximum(np.linalg.norm(cv_p, axis=1, keepdims=True), 1e-12)
-    return (jd * cv).sum(axis=1)
+    return (_unit_rows(jd_p) * _unit_rows(cv_p)).sum(axis=1)
 
 
 def run_occupation_training(*, pairs_csv: Path, rubric_csv: Path, out: Path, c: float = 1.0, seed: int = 13
@@ -367,9 +383,9 @@ def run_occupation_training(*, pairs_csv: Path, rubric_csv: Path, out: Path, c: 
                                                                                    groups),
         "blend (shipped)": _crossval(chunk, match, truth, groups),
     }
-    blend = Blend.fit(chunk, match, truth)
-    targets = np.array([t.target for t in truth])
-    shares = {share: Blend.with_share(chunk, match, targets, share) for share in OCCUPATION_SHARES}
+    search = share_search(chunk, match, truth)
+    share = best_share(search)
+    blend = search[share][0]
     scores = blend.apply(chunk, match)
     thresholds = tune_thresholds(scores.tolist(), truth, source=f"tuned for weighted F1 on all of {rubric_csv.name}")
     import torch
@@ -382,16 +398,13 @@ def run_occupation_training(*, pairs_csv: Path, rubric_csv: Path, out: Path, c: 
         "head_out_of_fold_accuracy": round(oof_accuracy, 4),
         "jd_out_of_fold_accuracy": {"text head": round(oof_jd_text, 4), "text × title heads": round(oof_jd_both, 4)},
         "blend": asdict(blend),
-        "occupation_share": round(blend.occupation * float(match.std()) / max(
-            blend.occupation * float(match.std()) + blend.chunk * float((chunk / 100.0).std()), 1e-12), 2),
+        "occupation_share": share,
         "rubric_crossval_5fold_by_posting": crossval,
         "thresholds": asdict(thresholds),
         "unseen_occupations": unseen_occupation_check(
             [vectors[t] for t in texts], features, titles, labels, n_cvs=len(cv_texts),
-            blends={"blend (shipped)": blend, **{f"share {share:.1f}": shares[share] for share in shares}}, c=c,
-            seed=seed),
-        "rubric_in_sample_macro_f1_by_share": {f"{share:.1f}": round(_in_sample_macro_f1(b, chunk, match, truth), 4)
-                                               for share, b in shares.items()},
+            blends={f"share {s:.1f}": b for s, (b, _) in search.items()}, c=c, seed=seed),
+        "rubric_in_sample_macro_f1_by_share": {f"{s:.1f}": round(f1, 4) for s, (_, f1) in search.items()},
         "config": {"c": c, "seed": seed},
         "seconds": round(time.perf_counter() - started, 1),
     }
@@ -450,7 +463,6 @@ def unseen_occupation_check(vectors: list[np.ndarray], features: np.ndarray, tit
     cv_rows, jd_rows = np.arange(n_cvs), np.arange(n_cvs, len(labels))
     counts = np.array([len(vectors[i]) for i in cv_rows])
     pool = np.concatenate([vectors[i] for i in cv_rows])
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     names, jd_counts = np.unique(y[jd_rows], return_counts=True)
     held_out = [str(n) for n in names[np.argsort(-jd_counts, kind="stable")][:UNSEEN_CHECK_CATEGORIES]]
     rows: dict[str, list[float]] = {name: [] for name in blends} | {"chunk-averaged cosine": []}
@@ -464,8 +476,7 @@ def unseen_occupation_check(vectors: list[np.ndarray], features: np.ndarray, tit
             if not len(vectors[j]):
                 continue
             jd_p = jd_probabilities(head, title_head, features[j : j + 1], titles[j : j + 1])[0]
-            pairs = np.clip(vectors[j] @ pool.T, 0.0, 1.0).mean(axis=0)
-            cosine = 100.0 * np.add.reduceat(pairs, starts) / np.maximum(counts, 1)
+            cosine = pooled_cosine_scores(vectors[j], pool, counts)
             match = occupation_match(jd_p, cv_p)
             for key, scores in [(name, b.apply(cosine, match)) for name, b in blends.items()] + [
                     ("chunk-averaged cosine", cosine)]:
