@@ -42,6 +42,7 @@ from tqdm import tqdm
 from core.fit import CLASSES, FitClass, Thresholds, tune_thresholds
 from core.scoring import Scorer
 from models.metrics import classification_report, score_distribution
+from models.vectors import SharedVectors
 
 logger = logging.getLogger(__name__)
 
@@ -105,44 +106,6 @@ def pairs_from_frame(frame: pd.DataFrame, *, source: str) -> PairSet:
 def load_pairs(path: Path) -> PairSet:
     """Read a labelled pairs CSV (see the module docstring for the columns)."""
     return pairs_from_frame(pd.read_csv(path), source=path.name)
-
-
-class SharedVectors:
-    """CV chunk vectors by encoder key, shared by the scorers of one evaluation run.
-
-    Scorers with the same ``encoder_key`` (same encoder, version and chunking: the default scorer
-    and the chunk-averaged baseline) compute the same vectors; the first one encodes each CV, the
-    others and every JD probe reuse them (``score_batch(known_vectors=...)``).
-    """
-
-    def __init__(self) -> None:
-        self._by_key: dict[str, dict[str, np.ndarray]] = {}
-        self._first: dict[str, str] = {}
-
-    @staticmethod
-    def _key(scorer: Scorer) -> str | None:
-        from core.scoring import ChunkAveragedCosineScorer
-
-        return scorer.encoder_key if isinstance(scorer, ChunkAveragedCosineScorer) else None
-
-    def reused_from(self, scorer: Scorer) -> str | None:
-        """The scorer that encoded the vectors this one will reuse (None: it encodes its own)."""
-        key = self._key(scorer)
-        first = self._first.get(key) if key is not None else None
-        return first if first != scorer.name else None
-
-    def score_batch(self, scorer: Scorer, job_text: str, cv_texts: list[str]) -> list:
-        key = self._key(scorer)
-        if key is None:
-            return scorer.score_batch(job_text, cv_texts)
-        store = self._by_key.setdefault(key, {})
-        self._first.setdefault(key, scorer.name)
-        results = scorer.score_batch(job_text, cv_texts,  # type: ignore[call-arg]
-                                     known_vectors=[store.get(t) for t in cv_texts])
-        for text, result in zip(cv_texts, results, strict=True):
-            if result.cv_vectors is not None:
-                store.setdefault(text, result.cv_vectors)
-        return results
 
 
 def score_pairs(scorer: Scorer, pairs: PairSet, *, show_progress: bool = False,

@@ -32,6 +32,7 @@ import pandas as pd
 
 from core.scoring import ChunkAveragedCosineScorer, ProgressCallback, Scorer
 from models.metrics import average_precision, ndcg_at_k, precision_at_k, ranked_relevance
+from models.vectors import SharedVectors
 
 logger = logging.getLogger(__name__)
 
@@ -120,16 +121,13 @@ class CachedPoolScorer:
         cv_texts: Sequence[str],
         *,
         progress: ProgressCallback | None = None,
-        encoded: CachedPoolScorer | None = None,
+        shared: SharedVectors | None = None,
     ) -> None:
-        """``encoded``: a pool scorer over the same CVs whose vectors this one may reuse (same
-        ``encoder_key``: same encoder, version and chunking, hence the same vectors)."""
+        """``shared``: the run's vectors, so that scorers over the same encoder encode the pool once."""
+        shared = shared or SharedVectors()
         self.scorer = scorer
-        self.reused_from: str | None = None
-        if encoded is not None and encoded.scorer.encoder_key == scorer.encoder_key:
-            self._vectors, self._counts, self.reused_from = encoded._vectors, encoded._counts, encoded.scorer.name
-            return
-        _, vectors = scorer.encode_documents(cv_texts, progress=progress)
+        self.reused_from = shared.reused_from(scorer)
+        vectors = shared.encode(scorer, cv_texts, progress=progress)
         self._vectors = np.concatenate(vectors) if vectors else np.zeros((0, scorer.encoder.dimension), np.float32)
         self._counts = np.array([len(v) for v in vectors], dtype=np.int64)
 
@@ -141,17 +139,12 @@ class CachedPoolScorer:
         return np.array([s.score for s in scored], dtype=float)
 
 
-def pool_scorer(scorer: Scorer, cv_texts: Sequence[str], encoded: dict[str, CachedPoolScorer] | None = None
+def pool_scorer(scorer: Scorer, cv_texts: Sequence[str], shared: SharedVectors | None = None
                 ) -> tuple[Callable[[str], np.ndarray], str | None]:
     """A function JD text → scores of the whole pool, as fast as the scorer type allows, and the
-    name of the scorer whose pool vectors it reuses (None when it encoded the pool itself).
-
-    ``encoded`` (encoder key → pool scorer) lets scorers over the same encoder share one encoding
-    of the pool; a new one is added to it."""
+    name of the scorer whose pool vectors it reuses from ``shared`` (None when it encoded them)."""
     if isinstance(scorer, ChunkAveragedCosineScorer) and not scorer.pair_scores_read_texts:
-        shared = encoded if encoded is not None else {}
-        pool = CachedPoolScorer(scorer, cv_texts, encoded=shared.get(scorer.encoder_key))
-        shared.setdefault(scorer.encoder_key, pool)
+        pool = CachedPoolScorer(scorer, cv_texts, shared=shared)
         return pool.scores, pool.reused_from
     texts = list(cv_texts)
     return (lambda job_text: np.array([r.score for r in scorer.score_batch(job_text, texts)], dtype=float)), None
@@ -201,13 +194,13 @@ def evaluate_ranking(
     prevalence = [float(np.mean(relevance[cat])) for _, _, cat in jobs]
 
     done: dict[tuple[str, str], dict] = {}
-    encoded: dict[str, CachedPoolScorer] = {}
+    shared = SharedVectors()
     entries = []
     for role, s in [("under test", scorer)] + [("baseline", b) for b in baselines]:
         key = (s.name, s.version)
         if key not in done:
             start = time.perf_counter()
-            rank, reused_from = pool_scorer(s, ranking_set.cv_texts, encoded)
+            rank, reused_from = pool_scorer(s, ranking_set.cv_texts, shared)
             prepared = time.perf_counter()
             per_jd = []
             for file, text, category in tqdm(jobs, desc=f"ranking · {s.name}", disable=not show_progress):

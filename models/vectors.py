@@ -1,4 +1,5 @@
-"""Chunk vectors of whole texts, cached on disk so training and evaluation encode a text once."""
+"""Chunk vectors of whole texts: cached on disk for training (:func:`text_vectors`), shared in memory
+by the scorers of one evaluation run (:class:`SharedVectors`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import numpy as np
 from tqdm import tqdm
 
 from core.config import get_settings
-from core.scoring import ChunkAveragedCosineScorer
+from core.scoring import ChunkAveragedCosineScorer, ProgressCallback
 
 logger = logging.getLogger(__name__)
 
@@ -55,3 +56,53 @@ def text_vectors(
         bar.close()
     dim = scorer.encoder.dimension
     return [out[d].astype(np.float32) if out[d].size else np.zeros((0, dim), np.float32) for d in digests]
+
+
+class SharedVectors:
+    """CV chunk vectors by encoder key, shared by the scorers of one evaluation run (in memory).
+
+    Scorers with the same ``encoder_key`` (same encoder, version and chunking: the default scorer
+    and the chunk-averaged baseline) compute the same vectors; the first one encodes each CV, the
+    others (and every JD probe) reuse them. Other scorers pass through untouched.
+    """
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, dict[str, np.ndarray]] = {}
+        self._first: dict[str, str] = {}
+
+    @staticmethod
+    def _key(scorer: object) -> str | None:
+        return scorer.encoder_key if isinstance(scorer, ChunkAveragedCosineScorer) else None
+
+    def reused_from(self, scorer: object) -> str | None:
+        """The scorer that encoded the vectors this one will reuse (None: it encodes its own)."""
+        key = self._key(scorer)
+        first = self._first.get(key) if key is not None else None
+        return first if first != getattr(scorer, "name", None) else None
+
+    def _store(self, scorer: ChunkAveragedCosineScorer) -> dict[str, np.ndarray]:
+        self._first.setdefault(scorer.encoder_key, scorer.name)
+        return self._by_key.setdefault(scorer.encoder_key, {})
+
+    def encode(self, scorer: ChunkAveragedCosineScorer, texts: Sequence[str], *,
+               progress: ProgressCallback | None = None) -> list[np.ndarray]:
+        """Each text's chunk vectors: the known ones as they are (not even re-chunked), the others encoded."""
+        store = self._store(scorer)
+        known = [store.get(t) for t in texts]
+        if all(k is not None for k in known):
+            return known  # type: ignore[return-value]
+        _, vectors = scorer.encode_documents(texts, progress=progress, known_vectors=known)
+        for text, v in zip(texts, vectors, strict=True):
+            store.setdefault(text, v)
+        return vectors
+
+    def score_batch(self, scorer: object, job_text: str, cv_texts: list[str]) -> list:
+        """``scorer.score_batch`` with the CVs' known vectors; new ones are kept for the next scorer."""
+        if not isinstance(scorer, ChunkAveragedCosineScorer):
+            return scorer.score_batch(job_text, cv_texts)  # type: ignore[attr-defined]
+        store = self._store(scorer)
+        results = scorer.score_batch(job_text, cv_texts, known_vectors=[store.get(t) for t in cv_texts])
+        for text, result in zip(cv_texts, results, strict=True):
+            if result.cv_vectors is not None:
+                store.setdefault(text, result.cv_vectors)
+        return results

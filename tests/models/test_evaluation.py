@@ -225,7 +225,8 @@ def test_evaluate_cli_end_to_end(tmp_path: Path, encoder, monkeypatch: pytest.Mo
 
 def test_scorers_over_the_same_encoder_encode_each_cv_once_in_a_run(scorer, encoder, monkeypatch) -> None:
     from core.scoring import ChunkAveragedCosineScorer
-    from models.evaluation import SharedVectors, jd_probe, pairs_from_frame, probe_assignments, score_pairs
+    from models.evaluation import jd_probe, pairs_from_frame, probe_assignments, score_pairs
+    from models.vectors import SharedVectors
 
     pairs = pairs_from_frame(tiny_frame(), source="tiny")
     shared = SharedVectors()
@@ -298,21 +299,23 @@ def test_scorers_over_the_same_encoder_share_one_encoding_of_the_pool(scorer, en
     from core.scoring import ChunkAveragedCosineScorer
     from models.baselines import FirstChunkCosineScorer
     from models.ranking_eval import pool_scorer
+    from models.vectors import SharedVectors
 
     cvs = [cv for _, (_, pair) in TOPICS.items() for cv in pair]
-    encoded: dict = {}
-    first, reused = pool_scorer(scorer, cvs, encoded)
-    assert reused is None and list(encoded) == [scorer.encoder_key]
+    shared = SharedVectors()
+    first, reused = pool_scorer(scorer, cvs, shared)
+    assert reused is None
     twin = ChunkAveragedCosineScorer(encoder, thresholds=scorer.thresholds, chunk_tokens=scorer.chunk_tokens,
                                      overlap=scorer.overlap)
+    twin.name = "twin"
     calls = []
     twin.encode_documents = lambda *a, **k: calls.append(1)  # type: ignore[method-assign]
-    second, reused = pool_scorer(twin, cvs, encoded)
-    assert reused == scorer.name and not calls  # nothing encoded again
+    second, reused = pool_scorer(twin, cvs, shared)
+    assert reused == scorer.name and not calls  # nothing encoded, nothing even re-chunked
     jd = TOPICS["chef"][0]
     assert second(jd).tolist() == first(jd).tolist()
     other_chunking = FirstChunkCosineScorer(encoder, chunk_tokens=64, overlap=8)
-    _, reused = pool_scorer(other_chunking, cvs, encoded)
+    _, reused = pool_scorer(other_chunking, cvs, shared)
     assert reused is None  # another chunking: its own vectors
 
 
