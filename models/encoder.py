@@ -228,9 +228,9 @@ def quantize_int8(model: torch.nn.Module) -> torch.nn.Module:
 
 
 AUTO_BATCH_SIZE = {"cpu": 8, "accelerator": 64}
-"""Chunks per forward pass when the setting is 0 (auto). On 2 CPU cores, 256-token chunks encode
-≈ 15–20 % faster 8 at a time than 32 (cache-sized activations; measured 27–28 vs 22–24 chunks/s);
-a GPU wants wide batches."""
+"""Chunks per forward pass when the setting is 0 (auto): on a CPU, small batches keep activations
+cache-sized (``bench/bench_pipeline.py`` with and without ``RECRUIT_BATCH_SIZE=32``: README,
+measured figures); a GPU wants wide batches."""
 
 
 def load_encoder(spec: str, *, device: str = "auto", batch_size: int = 0, pooling: str = "auto",
