@@ -144,6 +144,15 @@ class VectorScorer(Scorer, Protocol):
     ) -> list[VectorScore]: ...
 
 
+@runtime_checkable
+class ReadsJobOccupation(Protocol):
+    """A scorer that can say which occupations it takes a job to be (the Rank page shows it)."""
+
+    def job_occupations(self, job_text: str, *, top: int = 3) -> list[tuple[str, float]]:
+        """Categories and their probabilities, most likely first."""
+        ...
+
+
 class ChunkAveragedCosineScorer:
     """Pair score = cosine of mean-pooled chunk embeddings; document score = mean pair score.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,8 +18,11 @@ from core.scoring import ChunkAveragedCosineScorer, ProgressCallback
 logger = logging.getLogger(__name__)
 
 
-def _key(scorer: ChunkAveragedCosineScorer) -> str:
-    return f"{scorer.encoder.name}-{scorer.version}".replace("/", "_").replace(":", "_")
+def _folder_name(scorer: ChunkAveragedCosineScorer) -> str:
+    """The cache folder of the scorer's vectors: by ``encoder_key`` (encoder, its version, chunking),
+    so scorers over the same encoder share one cache and a new head or new thresholds keep it."""
+    readable = re.sub(r"[^A-Za-z0-9._+-]+", "_", scorer.encoder_key)[:80]
+    return f"{readable}-{hashlib.sha256(scorer.encoder_key.encode('utf-8')).hexdigest()[:12]}"
 
 
 def text_vectors(
@@ -28,7 +32,7 @@ def text_vectors(
 
     Uncached texts are chunked and encoded together in length-sorted batches.
     """
-    folder = (cache or get_settings().data_dir / "cache" / "vectors") / _key(scorer)
+    folder = (cache or get_settings().data_dir / "cache" / "vectors") / _folder_name(scorer)
     folder.mkdir(parents=True, exist_ok=True)
     digests = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
     out: dict[str, np.ndarray] = {}

@@ -9,7 +9,7 @@ from core.config import get_settings
 from core.documents import UploadedFile
 from core.errors import RecruitError
 from core.pipeline import rank_uploads
-from core.scoring import score_meaning
+from core.scoring import ReadsJobOccupation, score_meaning
 from dashboard import navigation, resources
 from dashboard.state import UPLOAD_NONCE_KEY
 from dashboard.widgets import select_job
@@ -120,7 +120,7 @@ try:  # the occupation-aware scorer's reading of the job; viewing a ranking must
     current = resources.scorer()
 except RecruitError:
     current = None
-if current is not None and rows[0].model_name == current.name and hasattr(current, "job_occupations"):
+if current is not None and rows[0].model_name == current.name and isinstance(current, ReadsJobOccupation):
     with session_scope(engine) as session:
         job = repo.get_job(session, job_id=job_id)
         description = job.description if job is not None else ""

@@ -319,6 +319,25 @@ def test_scorers_over_the_same_encoder_share_one_encoding_of_the_pool(scorer, en
     assert reused is None  # another chunking: its own vectors
 
 
+def test_the_training_vector_cache_is_shared_by_scorers_over_the_same_encoder(scorer, encoder, tmp_path: Path) -> None:
+    from core.scoring import ChunkAveragedCosineScorer
+    from models.vectors import text_vectors
+
+    cvs = [cv for _, (_, pair) in TOPICS.items() for cv in pair]
+    first = text_vectors(scorer, cvs, cache=tmp_path)
+    twin = ChunkAveragedCosineScorer(encoder, thresholds=Thresholds(10.0, 90.0, "other"),
+                                     chunk_tokens=scorer.chunk_tokens, overlap=scorer.overlap)
+    twin.version += "+another-head"  # another scorer version, same encoder and chunking
+    calls = []
+    twin.encode_documents = lambda *a, **k: calls.append(1)  # type: ignore[method-assign]
+    again = text_vectors(twin, cvs, cache=tmp_path)
+    assert not calls and all(np.array_equal(a, b) for a, b in zip(first, again, strict=True))
+    other = ChunkAveragedCosineScorer(encoder, thresholds=scorer.thresholds, chunk_tokens=scorer.chunk_tokens // 2,
+                                      overlap=4)
+    text_vectors(other, cvs[:1], cache=tmp_path)
+    assert len(list(tmp_path.iterdir())) == 2  # another chunking: its own folder
+
+
 def test_evaluate_ranking_cli_end_to_end(
     tmp_path: Path, encoder, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
