@@ -12,6 +12,7 @@ encoded on its own, batch 1, no caching), pairs/s and CVs/s. Prints figures; ass
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import resource
 import sys
@@ -50,12 +51,12 @@ def real_job_description(shared: Path) -> str:
 
 
 def naive_scores(scorer, job_text: str, cv_texts: list[str]) -> list[float]:  # type: ignore[no-untyped-def]
-    """What a straightforward implementation does: each pair's two chunks encoded on the spot.
+    """What a straightforward implementation does: each pair's two chunks encoded on the spot, in fp32.
 
     The pair cosines' mean then goes through the scorer's own ``document_scores`` (the
     occupation blend of the default scorer) with those same vectors, so both sides give one score.
     """
-    enc = scorer.encoder
+    enc = dataclasses.replace(scorer.encoder, bf16=False)  # fp32 whatever the scorer's precision
     scores = []
     for cv in cv_texts:
         jd_chunks, cv_chunks = scorer.chunk(job_text), scorer.chunk(cv)
@@ -74,6 +75,17 @@ def naive_scores(scorer, job_text: str, cv_texts: list[str]) -> list[float]:  # 
         cvs = np.stack([cv_vectors[b] for b in range(len(cv_chunks))])
         scores.append(float(scorer.document_scores(job_text, jd, mean, cvs, np.array([len(cvs)]))[0]))
     return scores
+
+
+def timed_variant(update: dict, jd: str, texts: list[str], reference: list) -> tuple[float, float]:  # type: ignore[type-arg]
+    """The default scorer loaded with ``update`` to its settings, warmed up, then timed on the same
+    texts: (seconds, max |score difference| against ``reference``)."""
+    variant = load_scorer(get_settings().model_copy(update=update))
+    variant.score_batch(JD, texts[:2])
+    started = time.perf_counter()
+    results = variant.score_batch(jd, texts)
+    seconds = time.perf_counter() - started
+    return seconds, max(abs(a.score - b.score) for a, b in zip(reference, results, strict=True))
 
 
 def main() -> None:
@@ -117,7 +129,12 @@ def main() -> None:
     pairs = sum(r.pair_matrix.size for r in results)
     print(f"score : {len(texts)} CVs, {pairs} chunk pairs in {fast_s:.2f}s = {pairs / fast_s:.0f} pairs/s, "
           f"{len(texts) / fast_s:.1f} CVs/s ({scorer.name}, device {scorer.encoder.device}, "
-          f"{scorer.chunk_tokens}-token chunks)")
+          f"{'bf16' if scorer.encoder.bf16 else 'fp32'}, {scorer.chunk_tokens}-token chunks)")
+    if scorer.encoder.bf16:  # the same batched scorer in fp32: what bf16 alone brings, and its drift
+        exact_s, drift = timed_variant({"precision": "fp32"}, jd, texts, results)
+        print(f"fp32  : the same {len(texts)} CVs in fp32: {exact_s:.2f}s = {pairs / exact_s:.0f} pairs/s, "
+              f"{len(texts) / exact_s:.1f} CVs/s → bf16 is {exact_s / fast_s:.2f}× fp32; max |score difference| "
+              f"= {drift:.2f} points (RECRUIT_PRECISION=fp32 turns bf16 off)")
 
     subset = texts[: args.naive]
     started = time.perf_counter()
@@ -126,7 +143,8 @@ def main() -> None:
     naive_pairs = sum(r.pair_matrix.size for r in results[: args.naive])
     ours = [r.score for r in results[: args.naive]]
     print(f"naive : {len(subset)} CVs, {naive_pairs} pairs in {naive_s:.2f}s = {naive_pairs / naive_s:.0f} pairs/s "
-          f"(batch 1, fp32, no caching); max |score difference| vs batched = {max(abs(a - b) for a, b in zip(ours, slow)):.3f}")
+          f"(batch 1, fp32, no caching); max |score difference| vs batched = {max(abs(a - b) for a, b in zip(ours, slow)):.3f}"
+          + (" (bf16 vs fp32)" if scorer.encoder.bf16 else ""))
     print(f"ratio : batched scorer is {(pairs / fast_s) / (naive_pairs / naive_s):.1f}× the naive pairs/s "
           f"(fresh CVs: each CV chunk encoded once, the JD once)")
     if hasattr(scorer, "score_vectors"):
@@ -151,15 +169,10 @@ def main() -> None:
                        TrainedPairScorer(scorer.encoder, args.trained, skills_of=extractor_skills(load_skill_extractor()))))
     if args.int8:
         # The same scorer (same kind, same trained artifacts) over an int8-quantised encoder.
-        quantized = load_scorer(get_settings().model_copy(update={"quantize": "int8", "device": "cpu"}))
-        quantized.score_batch(JD, texts[:2])
-        started = time.perf_counter()
-        quantized_results = quantized.score_batch(jd, texts)
-        int8_s = time.perf_counter() - started
-        drift = max(abs(a.score - b.score) for a, b in zip(results, quantized_results, strict=True))
+        int8_s, drift = timed_variant({"quantize": "int8", "device": "cpu"}, jd, texts, results)
         print(f"int8  : {len(texts)} CVs in {int8_s:.2f}s = {pairs / int8_s:.0f} pairs/s, {len(texts) / int8_s:.1f} CVs/s "
-              f"({fast_s / int8_s:.2f}× fp32; {(pairs / int8_s) / (naive_pairs / naive_s):.1f}× the naive pairs/s)")
-        print(f"int8  : max |score difference| vs fp32 on these {len(texts)} CVs = {drift:.2f} points")
+              f"({fast_s / int8_s:.2f}× the scorer above; {(pairs / int8_s) / (naive_pairs / naive_s):.1f}× the naive pairs/s)")
+        print(f"int8  : max |score difference| vs the scorer above on these {len(texts)} CVs = {drift:.2f} points")
     if args.cross is not None:
         from models.cross_encoder import load_cross_scorer
 

@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(default=32, ge=0, description="tokens shared by consecutive chunks")
     batch_size: int = Field(default=0, ge=0, description="chunks per forward pass; 0 = auto (8 on CPU, 64 on GPU)")
     quantize: str = Field(default="none", description="none | int8 (dynamic int8 Linear layers, CPU only)")
+    precision: str = Field(default="auto", description="auto | fp32 | bf16: inference precision; auto = bf16 on a "
+                           "GPU and on a CPU with bf16 instructions (AVX512-BF16, AMX), fp32 elsewhere")
     shared_data_dir: Path = DEFAULT_SHARED_DATA
 
     @field_validator("device")
@@ -86,6 +88,14 @@ class Settings(BaseSettings):
         value = value.strip().lower()
         if value not in {"none", "int8"}:
             raise ValueError("RECRUIT_QUANTIZE must be none or int8")
+        return value
+
+    @field_validator("precision")
+    @classmethod
+    def _check_precision(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in {"auto", "fp32", "bf16"}:
+            raise ValueError("RECRUIT_PRECISION must be auto, fp32 or bf16")
         return value
 
     @property

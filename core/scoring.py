@@ -353,11 +353,11 @@ def load_scorer(settings: Settings) -> Scorer:
 
 
 def _settings_encoder(settings: Settings) -> TextEncoder:
-    """The encoder the settings name (``RECRUIT_ENCODER`` and its device, batch, pooling, quantisation)."""
+    """The encoder the settings name (``RECRUIT_ENCODER`` and its device, batch, pooling, quantisation, precision)."""
     from models.encoder import load_encoder
 
     return load_encoder(settings.encoder, device=settings.device, batch_size=settings.batch_size,
-                        pooling=settings.pooling, quantize=settings.quantize)
+                        pooling=settings.pooling, quantize=settings.quantize, precision=settings.precision)
 
 
 def _load_trained(folder: Path, settings: Settings) -> Scorer:

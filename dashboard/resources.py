@@ -23,12 +23,13 @@ def _database(url: str) -> Engine:
 
 @st.cache_resource(show_spinner="Loading the scoring model (first time only)…")
 def _scorer(scorer: str, encoder: str, device: str, chunk_tokens: int, overlap: int, batch_size: int,
-            pooling: str, rescore_with: str, rescore_top: int, quantize: str) -> Scorer:
+            pooling: str, rescore_with: str, rescore_top: int, quantize: str, precision: str) -> Scorer:
     from core.scoring import load_scorer
 
     return load_scorer(Settings(scorer=scorer, encoder=encoder, device=device, chunk_tokens=chunk_tokens,
                                 chunk_overlap=overlap, batch_size=batch_size, pooling=pooling,
-                                rescore_with=rescore_with, rescore_top=rescore_top, quantize=quantize))
+                                rescore_with=rescore_with, rescore_top=rescore_top, quantize=quantize,
+                                precision=precision))
 
 
 @st.cache_resource(show_spinner="Loading the skills model (first time only)…")
@@ -45,7 +46,7 @@ def database() -> Engine:
 def scorer() -> Scorer:
     s = get_settings()
     return _scorer(s.scorer, s.encoder, s.device, s.chunk_tokens, s.chunk_overlap, s.batch_size, s.pooling,
-                   s.rescore_with, s.rescore_top, s.quantize)
+                   s.rescore_with, s.rescore_top, s.quantize, s.precision)
 
 
 def skill_extractor() -> SkillExtractor:

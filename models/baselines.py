@@ -169,4 +169,5 @@ def baseline_encoder(scorer: object, settings: Settings) -> TextEncoder:
     encoder = getattr(scorer, "encoder", None)
     if isinstance(encoder, TextEncoder) and not encoder.tuned:
         return encoder
-    return load_encoder(settings.encoder, device=settings.device, batch_size=settings.batch_size)
+    return load_encoder(settings.encoder, device=settings.device, batch_size=settings.batch_size,
+                        precision=settings.precision)

@@ -632,7 +632,7 @@ def build_data(
     # then do not depend on which GPU, if any, the machine has.
     # Big batches: the texts encoded here are mostly 5-word titles, and on CPU a batch of 256 runs
     # about 3× faster than 64.
-    encoder = load_encoder(encoder_spec, device=device, batch_size=256)
+    encoder = load_encoder(encoder_spec, device=device, batch_size=256, precision="fp32")  # same labels everywhere
     mapper = TitleMapper(taxonomy, encoder, cache_dir=get_settings().data_dir / "cache" / "weak_labels")
     exclusions = load_exclusions(data_dir)
 

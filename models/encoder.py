@@ -111,6 +111,7 @@ class TextEncoder:
     batch_size: int = 64
     pooling: str = "mean"
     tuned: bool = False  # weights changed by training (LoRA merged): never an untrained baseline
+    bf16: bool = False  # forward passes under bf16 autocast (:func:`resolve_bf16`); vectors stay float32
 
     @property
     def dimension(self) -> int:
@@ -127,7 +128,9 @@ class TextEncoder:
         order = sorted(range(len(chunks)), key=lambda i: len(chunks[i]))
         out = np.zeros((len(chunks), self.dimension), dtype=np.float32)
         done = 0
-        with torch.inference_mode():
+        # On a GPU unit_vectors autocasts itself (training too); a CPU autocasts for inference only.
+        cpu_bf16 = self.bf16 and self.device.type == "cpu"
+        with torch.inference_mode(), torch.autocast(device_type="cpu", dtype=torch.bfloat16, enabled=cpu_bf16):
             for begin in range(0, len(order), self.batch_size):
                 idx = order[begin : begin + self.batch_size]
                 out[idx] = self.unit_vectors([chunks[i] for i in idx]).cpu().numpy()
@@ -151,7 +154,7 @@ class TextEncoder:
             input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
             mask[row, : len(ids)] = 1
         input_ids, mask = input_ids.to(self.device), mask.to(self.device)
-        with torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=self.device.type == "cuda"):
+        with torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=self.bf16 and self.device.type == "cuda"):
             hidden = self.model(input_ids=input_ids, attention_mask=mask).last_hidden_state
         return torch.nn.functional.normalize(pool(hidden, mask, self.pooling).float(), dim=-1)
 
@@ -233,12 +236,49 @@ cache-sized (``bench/bench_pipeline.py`` with and without ``RECRUIT_BATCH_SIZE=3
 measured figures); a GPU wants wide batches."""
 
 
+PRECISIONS = ("auto", "fp32", "bf16")
+
+
+def native_cpu_bf16() -> bool:
+    """Whether this CPU computes bf16 in hardware (AVX512-BF16 or AMX): there bf16 inference is
+    ≈ 1.7× fp32 (``bench/bench_pipeline.py``); elsewhere it is emulated, and slower."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").split()
+    except OSError:  # not Linux: never guessed
+        return False
+    if not {"avx512_bf16", "amx_bf16"} & set(flags):
+        return False
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False
+
+
+def resolve_bf16(precision: str, device: torch.device, *, quantize: str = "none") -> bool:
+    """Whether forward passes run under bf16 autocast: ``auto`` = on a GPU that supports bf16 and on a CPU
+    with bf16 instructions, fp32 elsewhere and with int8; ``fp32`` / ``bf16`` force it."""
+    if precision not in PRECISIONS:
+        raise ModelUnavailable(f"unknown precision {precision!r}; expected one of {', '.join(PRECISIONS)}")
+    if quantize == "int8":
+        if precision == "bf16":
+            raise ModelUnavailable("RECRUIT_PRECISION=bf16 and RECRUIT_QUANTIZE=int8 exclude each other: pick one")
+        return False
+    if precision != "auto":
+        return precision == "bf16" and device.type in {"cpu", "cuda"}
+    if device.type == "cuda":
+        return bool(torch.cuda.is_bf16_supported())
+    return device.type == "cpu" and native_cpu_bf16()
+
+
 def load_encoder(spec: str, *, device: str = "auto", batch_size: int = 0, pooling: str = "auto",
-                 quantize: str = "none") -> TextEncoder:
+                 quantize: str = "none", precision: str | None = None) -> TextEncoder:
     """Load an encoder by setting: ``bundled:NAME``, a local folder, or a hub id.
 
     ``quantize="int8"`` applies :func:`quantize_int8` (CPU only). ``batch_size`` 0 picks
-    :data:`AUTO_BATCH_SIZE` for the device.
+    :data:`AUTO_BATCH_SIZE` for the device. ``precision`` (:func:`resolve_bf16`; None: the
+    ``RECRUIT_PRECISION`` setting, ``auto`` by default): what must come out the same on every machine
+    (the weak labels, the training vector cache) passes ``fp32``. A CPU's bf16 applies to inference
+    (:meth:`TextEncoder.encode_ids`) only.
 
     Raises:
         ModelUnavailable: with what to do, when the weights are not installed or the hub is
@@ -278,10 +318,16 @@ def load_encoder(spec: str, *, device: str = "auto", batch_size: int = 0, poolin
     max_tokens = min(max_tokens, int(getattr(tokenizer, "model_max_length", max_tokens) or max_tokens))
     name = spec[len(BUNDLED_PREFIX) :] if spec.startswith(BUNDLED_PREFIX) else Path(spec).name or spec
     version = _version_of(spec) + ("+int8" if quantize == "int8" else "")
-    logger.info("loaded encoder %s (%s) on %s, %d tokens, %s pooling", name, version, torch_device, max_tokens, pooling)
+    if precision is None:
+        from core.config import get_settings
+
+        precision = get_settings().precision
+    bf16 = resolve_bf16(precision, torch_device, quantize=quantize)
+    logger.info("loaded encoder %s (%s) on %s, %d tokens, %s pooling, %s", name, version, torch_device, max_tokens,
+                pooling, "bf16" if bf16 else "fp32")
     if batch_size <= 0:
         batch_size = AUTO_BATCH_SIZE["cpu" if torch_device.type == "cpu" else "accelerator"]
-    return TextEncoder(name, version, tokenizer, model, torch_device, max_tokens, batch_size, pooling)
+    return TextEncoder(name, version, tokenizer, model, torch_device, max_tokens, batch_size, pooling, bf16=bf16)
 
 
 def _offline() -> bool:

@@ -341,7 +341,7 @@ def run_occupation_training(*, pairs_csv: Path, rubric_csv: Path, out: Path, c: 
     from models.vectors import text_vectors
 
     started = time.perf_counter()
-    base = load_scorer(Settings(scorer="minilm-cosine"))
+    base = load_scorer(Settings(scorer="minilm-cosine", precision="fp32"))  # training: exact, machine-independent
     if not isinstance(base, ChunkAveragedCosineScorer):
         raise ModelUnavailable("the occupation head trains on the chunk-averaged MiniLM scorer's vectors")
     weak = load_tuning_pairs(pairs_csv)

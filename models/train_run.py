@@ -33,7 +33,7 @@ def run_training(*, pairs_csv: Path, rubric_csv: Path, out: Path, config: TrainC
     """Train on weak pairs, tune thresholds on the rubric set, save artifacts, report CV figures."""
     started = time.perf_counter()
     torch.manual_seed(config.seed)
-    base = load_scorer(Settings(scorer="minilm-cosine"))
+    base = load_scorer(Settings(scorer="minilm-cosine", precision="fp32"))  # training: exact, machine-independent
     assert isinstance(base, ChunkAveragedCosineScorer)
     weak = load_weak_pairs(pairs_csv)
     if max_pairs and len(weak) > max_pairs:
