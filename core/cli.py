@@ -63,6 +63,9 @@ def _print_table(outcome: BatchOutcome, failures: list[ParseFailure]) -> None:
             dup = " (already stored)" if r.already_stored else ""
             out.write(f"{rank:>3}  {name:<{width}}  {r.score:5.1f}  {r.fit_class:<13}  "
                       f"+ {', '.join(r.matched_skills[:6]) or '-'}  − {', '.join(r.missing_skills[:6]) or '-'}{dup}\n")
+    if outcome.rescored:
+        out.write(f"({outcome.rescored} CV(s) of this job ranked earlier by another model version were re-scored "
+                  "with this one: the job's ranking keeps them)\n")
     all_failures = failures + outcome.failures
     if all_failures:
         out.write(f"\n{len(all_failures)} file(s) could not be ranked:\n")
@@ -82,6 +85,7 @@ def _as_json(outcome: BatchOutcome, failures: list[ParseFailure]) -> str:
             for i, r in enumerate(outcome.ranked_by_score(), start=1)
         ],
         "errors": [{"file": f.filename, "reason": f.reason} for f in failures + outcome.failures],
+        "rescored_earlier_cvs": outcome.rescored,
         "timing": {"parse_seconds": round(outcome.parse_seconds, 3), "score_seconds": round(outcome.score_seconds, 3),
                    "pairs_scored": outcome.pairs_scored},
     }, indent=2, ensure_ascii=False)

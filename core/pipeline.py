@@ -62,6 +62,7 @@ class BatchOutcome:
     parse_seconds: float = 0.0
     score_seconds: float = 0.0
     pairs_scored: int = 0
+    rescored: int = 0  # the job's earlier CVs, scored by another model version, re-scored by this one
 
     @property
     def duplicates(self) -> int:
@@ -122,7 +123,12 @@ def rank_uploads(
     progress: BatchProgress | None = None,
     group_size: int = 128,
 ) -> BatchOutcome:
-    """Parse, score and store a batch of uploaded CVs for a job; one bad file never stops it."""
+    """Parse, score and store a batch of uploaded CVs for a job; one bad file never stops it.
+
+    The job's CVs ranked earlier by another model version (an upgrade since) are re-scored by this
+    one from their stored vectors (:func:`rerank_pool`), so the ranking, which shows one model
+    version, keeps every CV of the job rather than only this batch's.
+    """
     limits = limits or ParseLimits()
     report = progress or (lambda _fraction, _message: None)
     with session_scope(engine) as session:
@@ -132,6 +138,9 @@ def rank_uploads(
         job_text, job_skills = job.description, list(job.skills)
         batch = repo.start_batch(session, job_id=job_id, model_name=scorer.name, model_version=scorer.version)
         outcome = BatchOutcome(job_id, batch.id, scorer.name, scorer.version)
+        # Earlier CVs left out of a ranking by this model version: the last tenth of the progress re-scores them.
+        batch_share = 0.9 if repo.documents_ranked_by_other_models(
+            session, job_id=job_id, model_name=scorer.name, model_version=scorer.version) else 1.0
 
     report(0.0, "reading the upload")
     files: list[UploadedFile] = []
@@ -148,7 +157,7 @@ def rank_uploads(
         for begin in range(0, len(files), group_size):
             group = files[begin : begin + group_size]
             _rank_group(engine, outcome, group, job_text, job_skills, scorer, extractor, limits, seen_in_batch,
-                        lambda f, msg, b=begin, n=len(group): report(min((b + f * n) / total, 1.0), msg))
+                        lambda f, msg, b=begin, n=len(group): report(batch_share * min((b + f * n) / total, 1.0), msg))
         status = "done"
     finally:
         with session_scope(engine) as session:
@@ -158,6 +167,14 @@ def rank_uploads(
                 session, batch_id=outcome.batch_id, files_received=len(files) + refused_on_expansion,
                 ranked=len(outcome.ranked), failed=len(outcome.failures), duplicates=outcome.duplicates, status=status,
             )
+    with session_scope(engine) as session:  # this batch's own CVs are scored by now
+        earlier = repo.documents_ranked_by_other_models(session, job_id=job_id, model_name=scorer.name,
+                                                        model_version=scorer.version)
+    if earlier:
+        outcome.rescored = rerank_pool(
+            engine, job_id=job_id, scorer=scorer, extractor=extractor, document_ids=earlier,
+            progress=lambda f, _msg: report(batch_share + (1 - batch_share) * f,
+                                            f"re-scoring {len(earlier)} earlier CV(s) with this model")).documents
     report(1.0, f"ranked {len(outcome.ranked)} CVs, {len(outcome.failures)} could not be read")
     return outcome
 
@@ -306,8 +323,10 @@ class PoolRerank:
 
 
 def rerank_pool(engine: Engine, *, job_id: int, scorer: Scorer, extractor: SkillExtractor,
-                progress: BatchProgress | None = None, group_size: int = 4096) -> PoolRerank:
-    """Score every stored CV against a job and store the scores, one transaction per group of CVs.
+                progress: BatchProgress | None = None, group_size: int = 4096,
+                document_ids: Sequence[int] | None = None) -> PoolRerank:
+    """Score every stored CV (or only ``document_ids``) against a job and store the scores, one
+    transaction per group of CVs.
 
     With a ``VectorScorer`` (the default scorer) a group's stored chunk vectors are read in one
     query (not the texts) and scored together (one matrix product for the cosine) — stored CVs
@@ -324,12 +343,13 @@ def rerank_pool(engine: Engine, *, job_id: int, scorer: Scorer, extractor: Skill
         if job is None:
             raise InvalidInput(f"there is no job #{job_id}; create the job first")
         job_text, job_skills = job.description, list(job.skills)
-        ids = repo.all_document_ids(session)
+        ids = repo.all_document_ids(session) if document_ids is None else sorted(set(document_ids))
         # The pool's skill names that the job asks for (compared as compare_skills does): all that
         # matched / missing skills depend on, so only those hits are read, not every mention.
         wanted = {name.casefold() for name in job_skills}
         skill_names = [n for n in repo.distinct_skills(session) if n.casefold() in wanted]
-    report(0.0, "re-ranking the stored pool")
+    message = "re-ranking the stored pool" if document_ids is None else f"re-scoring {len(ids)} stored CV(s)"
+    report(0.0, message)
     documents = encoded = 0
     matches: dict[tuple[str, ...], SkillMatch] = {}
     for begin in range(0, len(ids), group_size):
@@ -339,7 +359,8 @@ def rerank_pool(engine: Engine, *, job_id: int, scorer: Scorer, extractor: Skill
             report(min((begin + fraction * size) / len(ids), 1.0), message)
 
         with session_scope(engine) as session:
-            span = repo.IdRange(group[0], group[-1])
+            # The whole pool by id ranges (no long IN lists); chosen CVs by their ids.
+            span: repo.DocumentIds = repo.IdRange(group[0], group[-1]) if document_ids is None else group
             if isinstance(scorer, VectorScorer):
                 group, scored, new = _score_stored_vectors(session, scorer, job_text, group, span, share)
                 encoded += new
@@ -360,12 +381,12 @@ def rerank_pool(engine: Engine, *, job_id: int, scorer: Scorer, extractor: Skill
                                                 match=matches[tuple(skills.get(doc_id, ()))])
                                      for doc_id, s in zip(group, scored, strict=True)))
             documents += len(group)
-        share(1.0, "re-ranking the stored pool")
+        share(1.0, message)
     return PoolRerank(job_id, documents, encoded, time.perf_counter() - started)
 
 
 def _score_stored_vectors(session: Session, scorer: VectorScorer, job_text: str, group: list[int],
-                          span: repo.IdRange, report: BatchProgress
+                          span: repo.DocumentIds, report: BatchProgress
                           ) -> tuple[list[int], list[VectorScore], int]:
     """Scores of a group of stored CVs from their stored vectors; CVs without any are encoded and saved.
 

@@ -401,6 +401,20 @@ def load_chunk_vectors(session: Session, *, encoder_key: str, document_ids: Docu
             for doc_id, chunks, dim, data in session.execute(query)}
 
 
+def documents_ranked_by_other_models(session: Session, *, job_id: int, model_name: str, model_version: str
+                                     ) -> list[int]:
+    """The job's CVs (candidates not deleted) scored by another model or version and not by this one:
+    what a ranking under this model would leave out. Ascending ids."""
+    under_this = (select(Score.document_id)
+                  .where(Score.job_id == job_id, Score.model_name == model_name, Score.model_version == model_version))
+    query = (select(Score.document_id).distinct()
+             .join(Document, Score.document_id == Document.id)
+             .join(Candidate, Document.candidate_id == Candidate.id)
+             .where(Score.job_id == job_id, Candidate.deleted_at.is_(None), Score.document_id.not_in(under_this))
+             .order_by(Score.document_id))
+    return list(session.scalars(query))
+
+
 def all_document_ids(session: Session) -> list[int]:
     """The stored pool: documents of candidates not deleted."""
     return list(session.scalars(select(Document.id).join(Candidate, Document.candidate_id == Candidate.id)

@@ -8,7 +8,7 @@ import streamlit as st
 from core.config import get_settings
 from core.documents import UploadedFile
 from core.errors import RecruitError
-from core.pipeline import rank_uploads
+from core.pipeline import rank_uploads, rerank_pool
 from core.scoring import ReadsJobOccupation, score_meaning
 from dashboard import navigation, resources
 from dashboard.state import UPLOAD_NONCE_KEY
@@ -53,7 +53,9 @@ if st.button("Rank these CVs", type="primary", disabled=not files):
         new = len(outcome.ranked) - outcome.duplicates
         st.success(
             f"Ranked {len(outcome.ranked)} CV(s) ({new} new, {outcome.duplicates} already stored); "
-            f"{len(outcome.failures)} file(s) could not be read.",
+            f"{len(outcome.failures)} file(s) could not be read."
+            + (f" {outcome.rescored} CV(s) ranked earlier by another model version were re-scored with this one, "
+               "so the ranking keeps them." if outcome.rescored else ""),
             icon=":material/check_circle:",
         )
         st.session_state[UPLOAD_NONCE_KEY] = nonce + 1  # a fresh, empty uploader for the next batch
@@ -120,6 +122,23 @@ try:  # the occupation-aware scorer's reading of the job; viewing a ranking must
     current = resources.scorer()
 except RecruitError:
     current = None
+if current is not None:  # CVs of this job that a ranking by the current model would leave out
+    with session_scope(engine) as session:
+        left_out = repo.documents_ranked_by_other_models(session, job_id=job_id, model_name=current.name,
+                                                         model_version=current.version)
+    if left_out:
+        shown_is_current = (rows[0].model_name, rows[0].model_version) == (current.name, current.version)
+        st.info((f"{len(left_out)} CV(s) of this job were scored by another model version and are not in this "
+                 "ranking." if shown_is_current else
+                 f"This ranking was scored by an earlier model; the app now runs {current.name} "
+                 f"(version {current.version}).")
+                + " Re-scoring uses the CVs' stored vectors and keeps your decisions and notes.",
+                icon=":material/update:")
+        if st.button(f"Re-score {len(left_out)} CV(s) with the current model", key="rescore_earlier"):
+            with st.spinner("Re-scoring…"):
+                rerank_pool(engine, job_id=job_id, scorer=current, extractor=resources.skill_extractor(),
+                            document_ids=left_out)
+            st.rerun()
 if current is not None and rows[0].model_name == current.name and isinstance(current, ReadsJobOccupation):
     with session_scope(engine) as session:
         job = repo.get_job(session, job_id=job_id)

@@ -123,3 +123,34 @@ def test_batch_counts_zip_members_refused_before_parsing(engine, scorer, skill_e
     with session_scope(engine) as s:
         (batch,) = repo.list_batches(s, job_id=job_id)
         assert (batch.files_received, batch.ranked, batch.failed) == (3, 1, 2)
+
+
+def test_a_new_model_version_keeps_the_earlier_cvs_in_the_ranking(engine, scorer, skill_extractor, job_id: int,
+                                                                    encoded: list[int]) -> None:
+    import copy
+
+    from db.models import DECISION_STATUSES
+
+    first = rank_uploads(engine, job_id=job_id, uploads=_uploads()[:2], scorer=scorer, extractor=skill_extractor)
+    assert first.rescored == 0
+    anna = next(r for r in first.ranked if r.filename == "anna_python.txt")
+    with session_scope(engine) as s:
+        repo.set_decision(s, job_id=job_id, candidate_id=anna.candidate_id, status=DECISION_STATUSES[1],
+                          note="call back")
+    upgraded = copy.copy(scorer)  # the same encoder, another trained version (an upgrade of the app)
+    upgraded.version = scorer.version + "+next"
+    encoded.clear()
+    events: list[float] = []
+    second = rank_uploads(engine, job_id=job_id, uploads=_uploads()[2:], scorer=upgraded, extractor=skill_extractor,
+                          progress=lambda f, _m: events.append(f))
+    assert second.rescored == 2 and sum(encoded) == len(upgraded.chunk(CVS["cara_java.txt"].decode()))  # stored vectors
+    assert events == sorted(events) and events[-1] == 1.0
+    with session_scope(engine) as s:
+        rows = repo.ranking(s, job_id=job_id)
+        assert {r.model_version for r in rows} == {upgraded.version}
+        assert sorted(r.filename for r in rows) == sorted(CVS)  # all three, not only the new batch
+        kept = next(r for r in rows if r.filename == "anna_python.txt")
+        assert (kept.decision, kept.decision_note) == (DECISION_STATUSES[1], "call back")
+        assert kept.score == pytest.approx(anna.score, abs=0.02)  # same weights: the same score
+        assert repo.documents_ranked_by_other_models(s, job_id=job_id, model_name=upgraded.name,
+                                                     model_version=upgraded.version) == []

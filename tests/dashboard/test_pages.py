@@ -28,6 +28,16 @@ def _create_job(at: AppTest) -> None:
     assert not at.exception, at.exception
 
 
+def _rank(at: AppTest, files: list[tuple[str, bytes, str]]) -> None:
+    """Create the job, upload ``files`` on the Rank page and rank them."""
+    _create_job(at)
+    at.switch_page("../pages/rank.py").run()
+    at.file_uploader[0].set_value(files)
+    at.run()
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+
+
 def test_jobs_page_creates_a_job_and_lists_it() -> None:
     at = _new_app()
     assert at.title[0].value == "Jobs"
@@ -83,12 +93,7 @@ def test_a_stored_ranking_stays_readable_when_the_scorer_cannot_load(monkeypatch
     from core.config import get_settings
 
     at = _new_app()
-    _create_job(at)
-    at.switch_page("../pages/rank.py").run()
-    at.file_uploader[0].set_value([("ana.txt", b"Staff accountant: QuickBooks, GAAP, month-end close.", "text/plain")])
-    at.run()
-    at.button[0].click().run()
-    assert not at.exception, at.exception
+    _rank(at, [("ana.txt", b"Staff accountant: QuickBooks, GAAP, month-end close.", "text/plain")])
     monkeypatch.setenv("RECRUIT_SCORER", str(tmp_path / "no-such-model"))  # e.g. a model folder removed
     get_settings.cache_clear()
     again = _new_app()
@@ -96,6 +101,28 @@ def test_a_stored_ranking_stays_readable_when_the_scorer_cannot_load(monkeypatch
     assert not again.exception, again.exception
     assert list(again.dataframe[0].value["File"]) == ["ana.txt"]
     assert not any(c.value.startswith("The model reads this job as") for c in again.caption)
+
+
+@pytest.mark.slow
+def test_a_ranking_by_an_earlier_model_is_rescored_on_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.config import get_settings
+
+    at = _new_app()
+    _rank(at, [("ana.txt", b"Staff accountant: QuickBooks, GAAP, month-end close.", "text/plain"),
+          ("bo.txt", b"Pastry chef: croissants, chocolate, kitchen team lead.", "text/plain")])
+    assert not any("earlier model" in i.value for i in at.info)
+    monkeypatch.setenv("RECRUIT_SCORER", "minilm-cosine")  # the app now runs another model
+    get_settings.cache_clear()
+    again = _new_app()
+    again.switch_page("../pages/rank.py").run()
+    assert not again.exception, again.exception
+    assert list(again.dataframe[0].value["File"]) == ["ana.txt", "bo.txt"]  # still readable as it was scored
+    assert any("scored by an earlier model" in i.value for i in again.info)
+    again.button(key="rescore_earlier").click().run()
+    assert not again.exception, again.exception
+    assert sorted(again.dataframe[0].value["File"]) == ["ana.txt", "bo.txt"]
+    assert any(c.value.startswith("Scored by chunk-avg-cosine") for c in again.caption)
+    assert not any("earlier model" in i.value for i in again.info)
 
 
 @pytest.mark.slow
@@ -149,12 +176,8 @@ def test_jobs_page_deletes_a_job_after_confirmation_and_restores_it() -> None:
 @pytest.mark.slow
 def test_candidate_page_removes_restores_and_forgets_a_candidate() -> None:
     at = _new_app()
-    _create_job(at)
-    at.switch_page("../pages/rank.py").run()
-    at.file_uploader[0].set_value([("ana.txt", b"Ana: accountant, QuickBooks, GAAP.", "text/plain"),
-                                   ("bo.txt", b"Bo: bookkeeping, Excel, payroll.", "text/plain")])
-    at.run()
-    at.button[0].click().run()
+    _rank(at, [("ana.txt", b"Ana: accountant, QuickBooks, GAAP.", "text/plain"),
+          ("bo.txt", b"Bo: bookkeeping, Excel, payroll.", "text/plain")])
     at.switch_page("../pages/candidate.py").run()
     assert at.metric[0].value == "1 of 2"
     at.checkbox(key="candidate_page_confirm_remove").check().run()
