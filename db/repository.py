@@ -415,6 +415,15 @@ def documents_ranked_by_other_models(session: Session, *, job_id: int, model_nam
     return list(session.scalars(query))
 
 
+def count_documents_not_ranked_for(session: Session, *, job_id: int) -> int:
+    """Stored CVs (candidates not deleted) with no score at all for this job: what ranking the
+    stored pool for it would add."""
+    ranked = select(Score.document_id).where(Score.job_id == job_id)
+    return int(session.scalar(
+        select(func.count(Document.id)).join(Candidate, Document.candidate_id == Candidate.id)
+        .where(Candidate.deleted_at.is_(None), Document.id.not_in(ranked))) or 0)
+
+
 def all_document_ids(session: Session) -> list[int]:
     """The stored pool: documents of candidates not deleted."""
     return list(session.scalars(select(Document.id).join(Candidate, Document.candidate_id == Candidate.id)

@@ -60,6 +60,26 @@ if st.button("Rank these CVs", type="primary", disabled=not files):
         )
         st.session_state[UPLOAD_NONCE_KEY] = nonce + 1  # a fresh, empty uploader for the next batch
 
+POOL_RANKED_KEY = "rank_page_pool_ranked"
+with session_scope(engine) as session:
+    unranked_pool = repo.count_documents_not_ranked_for(session, job_id=job_id)
+if unranked_pool:  # CVs uploaded for other jobs: scored for this one from their stored vectors, nothing re-read
+    st.caption(f"{unranked_pool} CV(s) stored for other jobs are not ranked for this job yet.")
+    if st.button(f"Rank the {unranked_pool} stored CV(s) for this job too", key="rank_stored_pool",
+                 help="scores every stored CV against this job from its stored chunk vectors (seconds for "
+                      "thousands); decisions are per job, so nothing else changes"):
+        try:
+            with st.spinner("Ranking the stored CVs…"):
+                pool = rerank_pool(engine, job_id=job_id, scorer=resources.scorer(),
+                                   extractor=resources.skill_extractor())
+        except RecruitError as exc:
+            st.error(f"The stored CVs could not be ranked: {exc}", icon=":material/error:")
+        else:
+            st.session_state[POOL_RANKED_KEY] = f"Ranked {pool.documents} stored CV(s) for this job in {pool.seconds:.1f} s."
+            st.rerun()
+if POOL_RANKED_KEY in st.session_state:
+    st.success(st.session_state.pop(POOL_RANKED_KEY), icon=":material/check_circle:")
+
 with session_scope(engine) as session:
     rows = repo.ranking(session, job_id=job_id)
     batches = repo.list_batches(session, job_id=job_id)
@@ -85,7 +105,8 @@ def show_failures() -> None:
 
 st.subheader("Ranking")
 if not rows:
-    st.info("No CV ranked for this job yet: upload some above.")
+    st.info("No CV ranked for this job yet: upload some above"
+            + (", or rank the CVs already stored for other jobs." if unranked_pool else "."))
     show_failures()
     st.stop()
 

@@ -126,6 +126,26 @@ def test_a_ranking_by_an_earlier_model_is_rescored_on_request(monkeypatch: pytes
 
 
 @pytest.mark.slow
+def test_a_new_job_ranks_the_cvs_stored_for_other_jobs_on_request() -> None:
+    at = _new_app()
+    _rank(at, [("ana.txt", b"Staff accountant: QuickBooks, GAAP, month-end close.", "text/plain"),
+               ("bo.txt", b"Pastry chef: croissants, chocolate, kitchen team lead.", "text/plain")])
+    assert "rank_stored_pool" not in [b.key for b in at.button]  # one job: every stored CV is ranked for it
+    at.switch_page("../pages/jobs.py").run()
+    at.text_area(key="new_job_text").input("Pastry Chef\nWe need a pastry chef: croissants, chocolate, ovens.")
+    at.button[0].click().run()
+    at.switch_page("../pages/rank.py").run()
+    at.selectbox(key="rank_page_job").set_value(2).run()  # the chef's job
+    assert not at.exception, at.exception
+    assert any("2 CV(s) stored for other jobs" in c.value for c in at.caption)
+    at.button(key="rank_stored_pool").click().run()
+    assert not at.exception, at.exception
+    assert "Ranked 2 stored CV(s)" in at.success[0].value
+    assert list(at.dataframe[0].value["File"]) == ["bo.txt", "ana.txt"]  # the chef first for a chef's job
+    assert "rank_stored_pool" not in [b.key for b in at.button]  # nothing left to add
+
+
+@pytest.mark.slow
 def test_candidate_page_shows_coverage_evidence_and_inert_highlights() -> None:
     at = _new_app()
     _create_job(at)
