@@ -4,6 +4,10 @@ Parses, scores and stores the CVs, then prints the ranking (file, score, class, 
 missing skills) and every file that could not be read, with the reason. Exit code 0 when at
 least one CV was ranked, 1 when none was, 2 on bad arguments or an unusable job description.
 
+``python -m core rank-pool --job JD_FILE [--db URL] [--top N] [--json]`` ranks every CV already
+stored (uploaded for any job) against the job, from their stored chunk vectors, and prints the
+job's ranking; exit code 0 when the pool has a CV, 1 when it is empty, 2 as above.
+
 ``python -m core evaluate-skills [--data PATH] [--json] [--errors N] [--labels SOURCE=L1,L2]``
 scores the skill extractor against span-labelled JSONL (:mod:`core.skills_eval`); exit code 0
 when it ran (malformed lines are skipped with a warning), 2 when the data is unusable.
@@ -15,15 +19,24 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from tqdm import tqdm
 
 from core.config import get_settings
 from core.documents import ParseFailure, UploadedFile, parse_document
 from core.errors import RecruitError
-from core.pipeline import BatchOutcome
+from core.pipeline import BatchOutcome, RankedFile
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from core.scoring import Scorer
+    from core.skills import SkillExtractor
+    from db.repository import RankingRow
 
 logger = logging.getLogger("core.cli")
 
@@ -51,18 +64,29 @@ def _iter_inputs(paths: list[Path], failures: list[ParseFailure], max_bytes: int
             yield UploadedFile(names[member], member.read_bytes())
 
 
+def _write_rows(out: TextIO, rows: Sequence[RankedFile | RankingRow]) -> None:
+    """Rank, file, score, class, matched / missing skills: one line per CV, best first."""
+    if not rows:
+        return
+    width = min(max(len(r.filename) for r in rows), 60)
+    out.write(f"{'#':>3}  {'file':<{width}}  {'score':>5}  {'class':<13}  matched / missing skills\n")
+    for rank, r in enumerate(rows, start=1):
+        name = r.filename if len(r.filename) <= width else "…" + r.filename[-(width - 1):]
+        dup = " (already stored)" if getattr(r, "already_stored", False) else ""
+        out.write(f"{rank:>3}  {name:<{width}}  {r.score:5.1f}  {r.fit_class:<13}  "
+                  f"+ {', '.join(r.matched_skills[:6]) or '-'}  − {', '.join(r.missing_skills[:6]) or '-'}{dup}\n")
+
+
+def _row_json(rank: int, r: RankedFile | RankingRow) -> dict:
+    return {"rank": rank, "file": r.filename, "candidate_id": r.candidate_id, "document_id": r.document_id,
+            "score": r.score, "fit_class": r.fit_class, "matched_skills": r.matched_skills,
+            "missing_skills": r.missing_skills}
+
+
 def _print_table(outcome: BatchOutcome, failures: list[ParseFailure]) -> None:
-    rows = outcome.ranked_by_score()
     out = sys.stdout
     out.write(f"Job #{outcome.job_id} · batch #{outcome.batch_id} · model {outcome.model_name} {outcome.model_version}\n")
-    if rows:
-        width = min(max(len(r.filename) for r in rows), 60)
-        out.write(f"{'#':>3}  {'file':<{width}}  {'score':>5}  {'class':<13}  matched / missing skills\n")
-        for rank, r in enumerate(rows, start=1):
-            name = r.filename if len(r.filename) <= width else "…" + r.filename[-(width - 1):]
-            dup = " (already stored)" if r.already_stored else ""
-            out.write(f"{rank:>3}  {name:<{width}}  {r.score:5.1f}  {r.fit_class:<13}  "
-                      f"+ {', '.join(r.matched_skills[:6]) or '-'}  − {', '.join(r.missing_skills[:6]) or '-'}{dup}\n")
+    _write_rows(out, outcome.ranked_by_score())
     if outcome.rescored:
         out.write(f"({outcome.rescored} CV(s) of this job ranked earlier by another model version were re-scored "
                   "with this one: the job's ranking keeps them)\n")
@@ -78,12 +102,8 @@ def _as_json(outcome: BatchOutcome, failures: list[ParseFailure]) -> str:
         "job_id": outcome.job_id,
         "batch_id": outcome.batch_id,
         "model": {"name": outcome.model_name, "version": outcome.model_version},
-        "ranking": [
-            {"rank": i, "file": r.filename, "candidate_id": r.candidate_id, "document_id": r.document_id,
-             "score": r.score, "fit_class": r.fit_class, "matched_skills": r.matched_skills,
-             "missing_skills": r.missing_skills, "already_stored": r.already_stored}
-            for i, r in enumerate(outcome.ranked_by_score(), start=1)
-        ],
+        "ranking": [{**_row_json(i, r), "already_stored": r.already_stored}
+                    for i, r in enumerate(outcome.ranked_by_score(), start=1)],
         "errors": [{"file": f.filename, "reason": f.reason} for f in failures + outcome.failures],
         "rescored_earlier_cvs": outcome.rescored,
         "timing": {"parse_seconds": round(outcome.parse_seconds, 3), "score_seconds": round(outcome.score_seconds, 3),
@@ -91,8 +111,25 @@ def _as_json(outcome: BatchOutcome, failures: list[ParseFailure]) -> str:
     }, indent=2, ensure_ascii=False)
 
 
-def cmd_rank(args: argparse.Namespace) -> int:
-    from core.pipeline import create_job, rank_uploads
+@dataclass
+class _Session:
+    """What both ranking commands open: the database, the job of ``--job``, the models, a progress bar."""
+
+    engine: Engine
+    job_id: int
+    scorer: Scorer
+    extractor: SkillExtractor
+    bar: tqdm
+
+    def progress(self, fraction: float, message: str) -> None:
+        self.bar.n = round(fraction * 100)
+        self.bar.set_postfix_str(message[:40], refresh=True)
+
+
+def _open(args: argparse.Namespace) -> _Session | None:
+    """Read ``--job`` (None, with the error written, when it is unreadable or unusable), open the
+    database, find the job with that description or create it, load the scorer and the extractor."""
+    from core.pipeline import create_job
     from core.scoring import load_scorer
     from core.skills import load_skill_extractor
     from db import repository as repo
@@ -100,16 +137,14 @@ def cmd_rank(args: argparse.Namespace) -> int:
     from db.session import session_scope
 
     settings = get_settings()
-    limits = settings.limits
     try:
-        jd_doc = parse_document(args.job.read_bytes(), args.job.name, limits=limits)
+        jd_doc = parse_document(args.job.read_bytes(), args.job.name, limits=settings.limits)
     except OSError as exc:
         sys.stderr.write(f"error: cannot read the job description {args.job}: {exc.strerror}\n")
-        return 2
+        return None
     except RecruitError as exc:
         sys.stderr.write(f"error: the job description {args.job} is unusable: {exc}\n")
-        return 2
-
+        return None
     engine = open_database(args.db or settings.resolved_database_url)
     extractor = load_skill_extractor()
     scorer = load_scorer(settings)
@@ -118,18 +153,23 @@ def cmd_rank(args: argparse.Namespace) -> int:
         job_id = existing.id if existing else None
     if job_id is None:
         job_id = create_job(engine, description=jd_doc.text, extractor=extractor)
+    bar = tqdm(total=100, desc="ranking", unit="%", disable=args.json or not sys.stderr.isatty())
+    return _Session(engine, job_id, scorer, extractor, bar)
 
+
+def cmd_rank(args: argparse.Namespace) -> int:
+    from core.pipeline import rank_uploads
+
+    opened = _open(args)
+    if opened is None:
+        return 2
+    limits = get_settings().limits
     failures: list[ParseFailure] = []
     uploads = list(_iter_inputs(args.cvs, failures, limits.max_file_bytes))
-    bar = tqdm(total=100, desc="ranking", unit="%", disable=args.json or not sys.stderr.isatty())
 
-    def progress(fraction: float, message: str) -> None:
-        bar.n = round(fraction * 100)
-        bar.set_postfix_str(message[:40], refresh=True)
-
-    outcome = rank_uploads(engine, job_id=job_id, uploads=uploads, scorer=scorer, extractor=extractor,
-                           limits=limits, progress=progress)
-    bar.close()
+    outcome = rank_uploads(opened.engine, job_id=opened.job_id, uploads=uploads, scorer=opened.scorer,
+                           extractor=opened.extractor, limits=limits, progress=opened.progress)
+    opened.bar.close()
     if args.json:
         sys.stdout.write(_as_json(outcome, failures) + "\n")
     else:
@@ -145,6 +185,38 @@ def cmd_rank(args: argparse.Namespace) -> int:
                 f"{outcome.pairs_scored} chunk pairs in {outcome.score_seconds:.1f}s "
                 f"({n / max(outcome.score_seconds, 1e-9):.1f} CVs/s)\n")
     return 0 if outcome.ranked else 1
+
+
+def cmd_rank_pool(args: argparse.Namespace) -> int:
+    from core.pipeline import rerank_pool
+    from db import repository as repo
+    from db.session import session_scope
+
+    opened = _open(args)
+    if opened is None:
+        return 2
+    pool = rerank_pool(opened.engine, job_id=opened.job_id, scorer=opened.scorer, extractor=opened.extractor,
+                       progress=opened.progress)
+    opened.bar.close()
+    with session_scope(opened.engine) as session:
+        rows = repo.ranking(session, job_id=opened.job_id, model_name=opened.scorer.name,
+                            model_version=opened.scorer.version)
+    shown = rows[: args.top] if args.top else rows
+    if args.json:
+        sys.stdout.write(json.dumps({
+            "job_id": opened.job_id, "model": {"name": opened.scorer.name, "version": opened.scorer.version},
+            "stored_cvs_ranked": pool.documents, "encoded": pool.encoded, "seconds": round(pool.seconds, 3),
+            "ranking": [_row_json(i, r) for i, r in enumerate(shown, start=1)],
+        }, indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(f"Job #{opened.job_id} · the stored pool · model {opened.scorer.name} "
+                         f"{opened.scorer.version}\n")
+        _write_rows(sys.stdout, shown)
+        if len(shown) < len(rows):
+            sys.stdout.write(f"… and {len(rows) - len(shown)} more (--top 0 lists all)\n")
+        sys.stderr.write(f"ranked {pool.documents} stored CV(s) in {pool.seconds:.2f}s "
+                         f"({pool.encoded} had no stored vectors and were encoded)\n")
+    return 0 if pool.documents else 1
 
 
 def cmd_evaluate_skills(args: argparse.Namespace) -> int:
@@ -190,6 +262,12 @@ def build_parser() -> argparse.ArgumentParser:
     rank.add_argument("--db", help="SQLAlchemy database URL (default: RECRUIT_DATABASE_URL or the SQLite file)")
     rank.add_argument("--json", action="store_true", help="print the result as JSON")
     rank.set_defaults(handler=cmd_rank)
+    pool = sub.add_parser("rank-pool", help="rank every stored CV against a job description (from stored vectors)")
+    pool.add_argument("--job", type=Path, required=True, help="job description file (TXT, PDF or DOCX)")
+    pool.add_argument("--db", help="SQLAlchemy database URL (default: RECRUIT_DATABASE_URL or the SQLite file)")
+    pool.add_argument("--top", type=_non_negative, default=20, help="CVs to list (0: all; default 20)")
+    pool.add_argument("--json", action="store_true", help="print the result as JSON")
+    pool.set_defaults(handler=cmd_rank_pool)
     skills = sub.add_parser("evaluate-skills",
                             help="precision / recall / F1 of the skill extractor on labelled spans")
     skills.add_argument("--data", type=Path, default=None,

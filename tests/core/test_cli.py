@@ -89,3 +89,20 @@ def test_rank_into_postgresql(folder: Path, postgres_url: str, capsys) -> None: 
         rows = repo.ranking(s, job_id=first["job_id"])
         assert [(r.filename.rsplit("/", 1)[-1], r.score) for r in rows] == [
             (r["file"].rsplit("/", 1)[-1], r["score"]) for r in first["ranking"]]
+
+
+def test_rank_pool_ranks_the_stored_cvs_for_another_job(folder: Path, sqlite_url: str, capsys) -> None:  # type: ignore[no-untyped-def]
+    welder_jd = folder / "welder_jd.txt"
+    welder_jd.write_text("Welder\nMIG and TIG welding of steel frames; read blueprints.", encoding="utf-8")
+    code, _, _ = _run(["rank-pool", "--job", str(welder_jd), "--db", sqlite_url], capsys)
+    assert code == 1  # nothing stored yet
+    assert _run(["rank", "--job", str(folder / "jd.txt"), str(folder / "cvs"), "--db", sqlite_url], capsys)[0] == 0
+    code, out, _ = _run(["rank-pool", "--job", str(welder_jd), "--db", sqlite_url, "--json"], capsys)
+    report = json.loads(out)
+    assert code == 0 and report["stored_cvs_ranked"] == 2 and report["encoded"] == 0  # from stored vectors
+    assert [r["file"].rsplit("/", 1)[-1] for r in report["ranking"]] == ["welder.docx", "nurse.pdf"]
+    code, out, err = _run(["rank-pool", "--job", str(welder_jd), "--db", sqlite_url, "--top", "1"], capsys)
+    assert code == 0 and "welder.docx" in out and "nurse.pdf" not in out and "1 more" in out
+    assert "ranked 2 stored CV(s)" in err
+    code, _, err = _run(["rank-pool", "--job", str(folder / "missing.txt"), "--db", sqlite_url], capsys)
+    assert code == 2 and "cannot read" in err
