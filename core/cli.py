@@ -128,9 +128,9 @@ class _Session:
 
 def _open(args: argparse.Namespace) -> _Session | None:
     """Read ``--job`` (None, with the error written, when it is unreadable or unusable), open the
-    database, find the job with that description or create it, load the scorer and the extractor."""
+    database, find the job with that description or create it, load its scorer and the extractor."""
     from core.pipeline import create_job
-    from core.scoring import load_scorer
+    from core.scoring import job_settings, load_scorer
     from core.skills import load_skill_extractor
     from db import repository as repo
     from db.migrate import open_database
@@ -147,12 +147,12 @@ def _open(args: argparse.Namespace) -> _Session | None:
         return None
     engine = open_database(args.db or settings.resolved_database_url)
     extractor = load_skill_extractor()
-    scorer = load_scorer(settings)
     with session_scope(engine) as session:
         existing = repo.find_job_by_description(session, description=jd_doc.text.strip())
-        job_id = existing.id if existing else None
+        job_id, job_scorer = (existing.id, existing.scorer) if existing else (None, None)
     if job_id is None:
         job_id = create_job(engine, description=jd_doc.text, extractor=extractor)
+    scorer = load_scorer(job_settings(settings, job_scorer))  # the scorer picked for the job, if any
     bar = tqdm(total=100, desc="ranking", unit="%", disable=args.json or not sys.stderr.isatty())
     return _Session(engine, job_id, scorer, extractor, bar)
 

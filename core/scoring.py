@@ -324,6 +324,18 @@ SCORERS = ("minilm-cosine", *TRAINED_SCORERS)
 _TRAIN_COMMANDS = {"occupation-aware": "train-occupation", "minilm-tuned": "tune", "bi-encoder": "train"}
 
 
+JOB_SCORERS = {
+    "occupation-aware": "trained on 23 job-board occupation categories; best for postings inside them",
+    "minilm-cosine": "untrained chunk-averaged similarity; for occupations outside those categories",
+}
+"""The scorers a recruiter can pick for one job (``jobs.scorer``), with what each is for."""
+
+
+def job_settings(settings: Settings, job_scorer: str | None) -> Settings:
+    """The settings a job is ranked with: the app's, with the job's own scorer when it has one."""
+    return settings.model_copy(update={"scorer": job_scorer}) if job_scorer else settings
+
+
 _SCORE_MEANINGS = {
     "occupation-aware": "Score = how similar the CV is to the job (every job-description chunk compared with "
                         "every CV chunk, averaged) combined with how well the CV's occupation matches the "

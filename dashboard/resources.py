@@ -43,8 +43,11 @@ def database() -> Engine:
     return _database(get_settings().resolved_database_url)
 
 
-def scorer() -> Scorer:
-    s = get_settings()
+def scorer(job_scorer: str | None = None) -> Scorer:
+    """The app's scorer, or a job's own (``jobs.scorer``) when it has one; loaded once per process."""
+    from core.scoring import job_settings
+
+    s = job_settings(get_settings(), job_scorer)
     return _scorer(s.scorer, s.encoder, s.device, s.chunk_tokens, s.chunk_overlap, s.batch_size, s.pooling,
                    s.rescore_with, s.rescore_top, s.quantize, s.precision)
 

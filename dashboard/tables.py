@@ -66,6 +66,6 @@ def occupation_reading(occupations: list[tuple[str, float]]) -> str:
     text = f"The model reads this job as: {parts}."
     if occupations[0][1] < OCCUPATION_UNSURE:
         text += (" It is unsure: if the job's occupation is not among these (the model knows 23 job-board "
-                 "categories), its ranking leans on a wrong guess — the untrained scorer "
-                 "(RECRUIT_SCORER=minilm-cosine) ranks such jobs better.")
+                 "categories), its ranking leans on a wrong guess — the untrained scorer ranks such jobs "
+                 "better: pick minilm-cosine as this job's scorer above.")
     return text

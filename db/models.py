@@ -42,6 +42,8 @@ class Job(Base):
     skills: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
+    # The scorer this job is ranked with when the recruiter chose one; None: the app's (RECRUIT_SCORER).
+    scorer: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
     batches: Mapped[list[Batch]] = relationship(back_populates="job", cascade="all, delete-orphan")
     scores: Mapped[list[Score]] = relationship(back_populates="job", cascade="all, delete-orphan")

@@ -83,6 +83,14 @@ def get_job(session: Session, *, job_id: int) -> Job | None:
     return session.get(Job, job_id)
 
 
+def set_job_scorer(session: Session, *, job_id: int, scorer: str | None) -> None:
+    """Rank this job with ``scorer`` from now on (None: the app's scorer)."""
+    job = session.get(Job, job_id)
+    if job is None:
+        raise LookupError(f"there is no job #{job_id}")
+    job.scorer = scorer or None
+
+
 # --- documents and candidates -------------------------------------------------------------
 
 

@@ -9,7 +9,7 @@ from core.config import get_settings
 from core.documents import UploadedFile
 from core.errors import RecruitError
 from core.pipeline import rank_uploads, rerank_pool
-from core.scoring import ReadsJobOccupation, score_meaning
+from core.scoring import JOB_SCORERS, ReadsJobOccupation, score_meaning
 from dashboard import navigation, resources
 from dashboard.state import UPLOAD_NONCE_KEY
 from dashboard.widgets import select_job
@@ -23,6 +23,22 @@ settings = get_settings()
 
 job_id = select_job(engine, key="rank_page_job",
                     when_none="Create a job first: the ranking compares CVs with its description.")
+with session_scope(engine) as session:
+    chosen = repo.get_job(session, job_id=job_id)
+    job_scorer = chosen.scorer if chosen is not None else None
+# The job's scorer: the app's unless the recruiter picked another for this job (e.g. an occupation
+# outside the trained categories); uploads, re-scoring and the stored-pool ranking all use it.
+options = list(dict.fromkeys([settings.scorer, *JOB_SCORERS, *([job_scorer] if job_scorer else [])]))
+picked = st.selectbox(
+    "Scorer for this job", options, index=options.index(job_scorer or settings.scorer),
+    format_func=lambda name: f"{name} — {JOB_SCORERS.get(name, 'a trained model folder')}"
+                             + (" (the app's default)" if name == settings.scorer else ""),
+    key=f"rank_page_scorer_{job_id}",
+    help="A change applies to the next upload; the CVs already ranked are re-scored with one click below.")
+if picked != (job_scorer or settings.scorer):
+    with session_scope(engine) as session:
+        repo.set_job_scorer(session, job_id=job_id, scorer=None if picked == settings.scorer else picked)
+    job_scorer = None if picked == settings.scorer else picked
 
 nonce = st.session_state.setdefault(UPLOAD_NONCE_KEY, 0)
 files = st.file_uploader(
@@ -41,7 +57,7 @@ if st.button("Rank these CVs", type="primary", disabled=not files):
             engine,
             job_id=job_id,
             uploads=(UploadedFile(f.name, f.getvalue()) for f in files or []),
-            scorer=resources.scorer(),
+            scorer=resources.scorer(job_scorer),
             extractor=resources.skill_extractor(),
             limits=settings.limits,
             progress=lambda fraction, message: bar.progress(fraction, text=message[:80]),
@@ -70,7 +86,7 @@ if unranked_pool:  # CVs uploaded for other jobs: scored for this one from their
                       "thousands); decisions are per job, so nothing else changes"):
         try:
             with st.spinner("Ranking the stored CVs…"):
-                pool = rerank_pool(engine, job_id=job_id, scorer=resources.scorer(),
+                pool = rerank_pool(engine, job_id=job_id, scorer=resources.scorer(job_scorer),
                                    extractor=resources.skill_extractor())
         except RecruitError as exc:
             st.error(f"The stored CVs could not be ranked: {exc}", icon=":material/error:")
@@ -140,7 +156,7 @@ st.caption(f"Scored by {rows[0].model_name} (version {rows[0].model_version}). "
            + ("Decisions: " + ", ".join(f"{n} {label.lower()}" for label, n in decided.items()) + "."
               if len(decided) else "No decision yet: open a candidate to shortlist, hold or reject."))
 try:  # the occupation-aware scorer's reading of the job; viewing a ranking must not need a loadable model
-    current = resources.scorer()
+    current = resources.scorer(job_scorer)
 except RecruitError:
     current = None
 if current is not None:  # CVs of this job that a ranking by the current model would leave out
@@ -151,7 +167,7 @@ if current is not None:  # CVs of this job that a ranking by the current model w
         shown_is_current = (rows[0].model_name, rows[0].model_version) == (current.name, current.version)
         st.info((f"{len(left_out)} CV(s) of this job were scored by another model version and are not in this "
                  "ranking." if shown_is_current else
-                 f"This ranking was scored by an earlier model; the app now runs {current.name} "
+                 f"This ranking was scored by another model; this job is now ranked with {current.name} "
                  f"(version {current.version}).")
                 + " Re-scoring uses the CVs' stored vectors and keeps your decisions and notes.",
                 icon=":material/update:")

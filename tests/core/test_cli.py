@@ -106,3 +106,15 @@ def test_rank_pool_ranks_the_stored_cvs_for_another_job(folder: Path, sqlite_url
     assert "ranked 2 stored CV(s)" in err
     code, _, err = _run(["rank-pool", "--job", str(folder / "missing.txt"), "--db", sqlite_url], capsys)
     assert code == 2 and "cannot read" in err
+
+
+def test_a_job_keeps_the_scorer_picked_for_it(folder: Path, sqlite_url: str, capsys) -> None:  # type: ignore[no-untyped-def]
+    args = ["rank", "--job", str(folder / "jd.txt"), str(folder / "cvs"), "--db", sqlite_url, "--json"]
+    first = json.loads(_run(args, capsys)[1])
+    assert first["model"]["name"].startswith("occupation-aware")
+    dispose_engines()
+    with session_scope(open_database(sqlite_url)) as s:
+        repo.set_job_scorer(s, job_id=first["job_id"], scorer="minilm-cosine")
+    second = json.loads(_run(args, capsys)[1])
+    assert second["job_id"] == first["job_id"] and second["model"]["name"].startswith("chunk-avg-cosine")
+    assert second["rescored_earlier_cvs"] == 0  # both CVs were in this upload again

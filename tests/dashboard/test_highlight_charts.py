@@ -70,6 +70,6 @@ def test_the_occupation_reading_names_the_categories_and_warns_when_unsure() -> 
     sure = occupation_reading([("ACCOUNTANT", 0.72), ("FINANCE", 0.12), ("BUSINESS-DEVELOPMENT", 0.04)])
     assert sure == "The model reads this job as: Accountant 72% · Finance 12% · Business Development 4%."
     unsure = occupation_reading([("AUTOMOBILE", 0.31), ("ENGINEERING", 0.2)])
-    assert unsure.startswith("The model reads this job as: Automobile 31%") and "RECRUIT_SCORER=minilm-cosine" in unsure
+    assert unsure.startswith("The model reads this job as: Automobile 31%") and "minilm-cosine as this job's scorer" in unsure
     assert occupation_reading([]) == ""
     assert occupation_reading([("ACCOUNTANT", 0.98), ("FINANCE", 0.02), ("BANKING", 0.001)]).endswith("Finance 2%.")

@@ -110,19 +110,40 @@ def test_a_ranking_by_an_earlier_model_is_rescored_on_request(monkeypatch: pytes
     at = _new_app()
     _rank(at, [("ana.txt", b"Staff accountant: QuickBooks, GAAP, month-end close.", "text/plain"),
           ("bo.txt", b"Pastry chef: croissants, chocolate, kitchen team lead.", "text/plain")])
-    assert not any("earlier model" in i.value for i in at.info)
+    assert not any("another model" in i.value for i in at.info)
     monkeypatch.setenv("RECRUIT_SCORER", "minilm-cosine")  # the app now runs another model
     get_settings.cache_clear()
     again = _new_app()
     again.switch_page("../pages/rank.py").run()
     assert not again.exception, again.exception
     assert list(again.dataframe[0].value["File"]) == ["ana.txt", "bo.txt"]  # still readable as it was scored
-    assert any("scored by an earlier model" in i.value for i in again.info)
+    assert any("scored by another model" in i.value for i in again.info)
     again.button(key="rescore_earlier").click().run()
     assert not again.exception, again.exception
     assert sorted(again.dataframe[0].value["File"]) == ["ana.txt", "bo.txt"]
     assert any(c.value.startswith("Scored by chunk-avg-cosine") for c in again.caption)
-    assert not any("earlier model" in i.value for i in again.info)
+    assert not any("another model" in i.value for i in again.info)
+
+
+@pytest.mark.slow
+def test_a_job_can_be_ranked_with_its_own_scorer() -> None:
+    at = _new_app()
+    _rank(at, [("ana.txt", b"Staff accountant: QuickBooks, GAAP, month-end close.", "text/plain")])
+    assert any(c.value.startswith("Scored by occupation-aware") for c in at.caption)
+    at.selectbox(key="rank_page_scorer_1").set_value("minilm-cosine").run()  # e.g. an occupation it does not know
+    assert not at.exception, at.exception
+    assert any("this job is now ranked with chunk-avg-cosine" in i.value for i in at.info)
+    at.button(key="rescore_earlier").click().run()
+    assert any(c.value.startswith("Scored by chunk-avg-cosine") for c in at.caption)
+    at.file_uploader[0].set_value([("bo.txt", b"Bookkeeper: payroll, Excel, invoices.", "text/plain")])
+    at.run()
+    at.button[0].click().run()  # the next upload uses the job's scorer: one ranking, both CVs
+    assert not at.exception, at.exception
+    assert sorted(at.dataframe[0].value["File"]) == ["ana.txt", "bo.txt"]
+    assert any(c.value.startswith("Scored by chunk-avg-cosine") for c in at.caption)
+    again = _new_app()  # the choice is stored with the job
+    again.switch_page("../pages/rank.py").run()
+    assert again.selectbox(key="rank_page_scorer_1").value == "minilm-cosine"
 
 
 @pytest.mark.slow
