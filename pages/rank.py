@@ -171,7 +171,7 @@ if current is not None:  # CVs of this job that a ranking by the current model w
                  f"(version {current.version}).")
                 + " Re-scoring uses the CVs' stored vectors and keeps your decisions and notes.",
                 icon=":material/update:")
-        if st.button(f"Re-score {len(left_out)} CV(s) with the current model", key="rescore_earlier"):
+        if st.button(f"Re-score {len(left_out)} CV(s) with this job's scorer", key="rescore_earlier"):
             with st.spinner("Re-scoring…"):
                 rerank_pool(engine, job_id=job_id, scorer=current, extractor=resources.skill_extractor(),
                             document_ids=left_out)
