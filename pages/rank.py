@@ -8,9 +8,10 @@ import streamlit as st
 from core.config import get_settings
 from core.documents import UploadedFile
 from core.errors import RecruitError
-from core.pipeline import rank_uploads, rerank_pool
-from core.scoring import JOB_SCORERS, ReadsJobOccupation, score_meaning
+from core.pipeline import rank_uploads
+from core.scoring import ReadsJobOccupation, score_meaning
 from dashboard import navigation, resources
+from dashboard.job_scoring import job_scorer_picker, rescore_panel, stored_pool_panel
 from dashboard.state import UPLOAD_NONCE_KEY
 from dashboard.widgets import select_job
 from dashboard.tables import occupation_reading, ranking_frame, to_csv_bytes
@@ -23,22 +24,7 @@ settings = get_settings()
 
 job_id = select_job(engine, key="rank_page_job",
                     when_none="Create a job first: the ranking compares CVs with its description.")
-with session_scope(engine) as session:
-    chosen = repo.get_job(session, job_id=job_id)
-    job_scorer = chosen.scorer if chosen is not None else None
-# The job's scorer: the app's unless the recruiter picked another for this job (e.g. an occupation
-# outside the trained categories); uploads, re-scoring and the stored-pool ranking all use it.
-options = list(dict.fromkeys([settings.scorer, *JOB_SCORERS, *([job_scorer] if job_scorer else [])]))
-picked = st.selectbox(
-    "Scorer for this job", options, index=options.index(job_scorer or settings.scorer),
-    format_func=lambda name: f"{name} — {JOB_SCORERS.get(name, 'a trained model folder')}"
-                             + (" (the app's default)" if name == settings.scorer else ""),
-    key=f"rank_page_scorer_{job_id}",
-    help="A change applies to the next upload; the CVs already ranked are re-scored with one click below.")
-if picked != (job_scorer or settings.scorer):
-    with session_scope(engine) as session:
-        repo.set_job_scorer(session, job_id=job_id, scorer=None if picked == settings.scorer else picked)
-    job_scorer = None if picked == settings.scorer else picked
+job_scorer = job_scorer_picker(engine, job_id=job_id, default=settings.scorer)
 
 nonce = st.session_state.setdefault(UPLOAD_NONCE_KEY, 0)
 files = st.file_uploader(
@@ -76,25 +62,7 @@ if st.button("Rank these CVs", type="primary", disabled=not files):
         )
         st.session_state[UPLOAD_NONCE_KEY] = nonce + 1  # a fresh, empty uploader for the next batch
 
-POOL_RANKED_KEY = "rank_page_pool_ranked"
-with session_scope(engine) as session:
-    unranked_pool = repo.count_documents_not_ranked_for(session, job_id=job_id)
-if unranked_pool:  # CVs uploaded for other jobs: scored for this one from their stored vectors, nothing re-read
-    st.caption(f"{unranked_pool} CV(s) stored for other jobs are not ranked for this job yet.")
-    if st.button(f"Rank the {unranked_pool} stored CV(s) for this job too", key="rank_stored_pool",
-                 help="scores every stored CV against this job from its stored chunk vectors (seconds for "
-                      "thousands); decisions are per job, so nothing else changes"):
-        try:
-            with st.spinner("Ranking the stored CVs…"):
-                pool = rerank_pool(engine, job_id=job_id, scorer=resources.scorer(job_scorer),
-                                   extractor=resources.skill_extractor())
-        except RecruitError as exc:
-            st.error(f"The stored CVs could not be ranked: {exc}", icon=":material/error:")
-        else:
-            st.session_state[POOL_RANKED_KEY] = f"Ranked {pool.documents} stored CV(s) for this job in {pool.seconds:.1f} s."
-            st.rerun()
-if POOL_RANKED_KEY in st.session_state:
-    st.success(st.session_state.pop(POOL_RANKED_KEY), icon=":material/check_circle:")
+unranked_pool = stored_pool_panel(engine, job_id=job_id, job_scorer=job_scorer)
 
 with session_scope(engine) as session:
     rows = repo.ranking(session, job_id=job_id)
@@ -159,23 +127,8 @@ try:  # the occupation-aware scorer's reading of the job; viewing a ranking must
     current = resources.scorer(job_scorer)
 except RecruitError:
     current = None
-if current is not None:  # CVs of this job that a ranking by the current model would leave out
-    with session_scope(engine) as session:
-        left_out = repo.documents_ranked_by_other_models(session, job_id=job_id, model_name=current.name,
-                                                         model_version=current.version)
-    if left_out:
-        shown_is_current = (rows[0].model_name, rows[0].model_version) == (current.name, current.version)
-        st.info((f"{len(left_out)} CV(s) of this job were scored by another model version and are not in this "
-                 "ranking." if shown_is_current else
-                 f"This ranking was scored by another model; this job is now ranked with {current.name} "
-                 f"(version {current.version}).")
-                + " Re-scoring uses the CVs' stored vectors and keeps your decisions and notes.",
-                icon=":material/update:")
-        if st.button(f"Re-score {len(left_out)} CV(s) with this job's scorer", key="rescore_earlier"):
-            with st.spinner("Re-scoring…"):
-                rerank_pool(engine, job_id=job_id, scorer=current, extractor=resources.skill_extractor(),
-                            document_ids=left_out)
-            st.rerun()
+if current is not None:
+    rescore_panel(engine, job_id=job_id, scorer=current, shown=(rows[0].model_name, rows[0].model_version))
 if current is not None and rows[0].model_name == current.name and isinstance(current, ReadsJobOccupation):
     with session_scope(engine) as session:
         job = repo.get_job(session, job_id=job_id)
