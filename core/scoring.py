@@ -355,13 +355,16 @@ def load_scorer(settings: Settings) -> Scorer:
 
     Loads model weights: call once per process.
     """
-    first = _load_first_stage(settings)
-    if not settings.rescore_with:
-        return first
-    from models.cross_encoder import TopRescorer, load_cross_scorer
+    from core.heap import freeze_loaded
 
-    cross = load_cross_scorer(Path(settings.rescore_with).expanduser(), device=settings.device)
-    return TopRescorer(first, cross, top=settings.rescore_top)
+    first = _load_first_stage(settings)
+    if settings.rescore_with:
+        from models.cross_encoder import TopRescorer, load_cross_scorer
+
+        cross = load_cross_scorer(Path(settings.rescore_with).expanduser(), device=settings.device)
+        first = TopRescorer(first, cross, top=settings.rescore_top)
+    freeze_loaded()  # the model's objects: long-lived, kept out of the cyclic GC's full collections
+    return first
 
 
 def _settings_encoder(settings: Settings) -> TextEncoder:

@@ -444,4 +444,8 @@ def load_skill_extractor() -> SkillExtractor:
     It is read-only after construction, so one instance can serve every thread (Streamlit
     sessions, API workers); build a :class:`SkillExtractor` directly for another taxonomy.
     """
-    return SkillExtractor()
+    from core.heap import freeze_loaded
+
+    extractor = SkillExtractor()
+    freeze_loaded()  # spaCy and the taxonomy: long-lived, kept out of the cyclic GC's full collections
+    return extractor
