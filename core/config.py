@@ -48,6 +48,10 @@ class ParseLimits(BaseSettings):
         return value
 
 
+PRECISIONS = ("auto", "fp32", "bf16")
+"""Inference precisions (``RECRUIT_PRECISION``); :func:`models.encoder.resolve_bf16` says what auto means."""
+
+
 class Settings(BaseSettings):
     """Application settings; ``RECRUIT_DATABASE_URL`` etc. override the defaults."""
 
@@ -94,8 +98,8 @@ class Settings(BaseSettings):
     @classmethod
     def _check_precision(cls, value: str) -> str:
         value = value.strip().lower()
-        if value not in {"auto", "fp32", "bf16"}:
-            raise ValueError("RECRUIT_PRECISION must be auto, fp32 or bf16")
+        if value not in PRECISIONS:
+            raise ValueError(f"RECRUIT_PRECISION must be one of {', '.join(PRECISIONS)}")
         return value
 
     @property

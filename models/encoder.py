@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from core.config import PRECISIONS, get_settings
 from core.errors import ModelUnavailable
 
 logger = logging.getLogger(__name__)
@@ -236,14 +237,11 @@ cache-sized (``bench/bench_pipeline.py`` with and without ``RECRUIT_BATCH_SIZE=3
 measured figures); a GPU wants wide batches."""
 
 
-PRECISIONS = ("auto", "fp32", "bf16")
-
-
-def native_cpu_bf16() -> bool:
-    """Whether this CPU computes bf16 in hardware (AVX512-BF16 or AMX): there bf16 inference is
-    ≈ 1.7× fp32 (``bench/bench_pipeline.py``); elsewhere it is emulated, and slower."""
+def native_cpu_bf16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
+    """Whether this CPU computes bf16 in hardware (AVX512-BF16 or AMX, as ``cpuinfo`` lists its flags):
+    there bf16 inference is 1.5–1.7× fp32 (``bench/bench_pipeline.py``); elsewhere it is emulated, and slower."""
     try:
-        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").split()
+        flags = cpuinfo.read_text(encoding="utf-8", errors="replace").split()
     except OSError:  # not Linux: never guessed
         return False
     if not {"avx512_bf16", "amx_bf16"} & set(flags):
@@ -319,8 +317,6 @@ def load_encoder(spec: str, *, device: str = "auto", batch_size: int = 0, poolin
     name = spec[len(BUNDLED_PREFIX) :] if spec.startswith(BUNDLED_PREFIX) else Path(spec).name or spec
     version = _version_of(spec) + ("+int8" if quantize == "int8" else "")
     if precision is None:
-        from core.config import get_settings
-
         precision = get_settings().precision
     bf16 = resolve_bf16(precision, torch_device, quantize=quantize)
     logger.info("loaded encoder %s (%s) on %s, %d tokens, %s pooling, %s", name, version, torch_device, max_tokens,

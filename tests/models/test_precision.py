@@ -56,8 +56,14 @@ def test_the_precision_setting_is_checked(monkeypatch: pytest.MonkeyPatch) -> No
     assert Settings().precision == "auto"  # the default outside the test suite
 
 
-def test_native_bf16_detection_answers_without_failing() -> None:
-    assert encoder_module.native_cpu_bf16() in {True, False}
+def test_native_bf16_needs_the_cpu_flag_and_is_never_guessed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    without = tmp_path / "cpuinfo"
+    without.write_text("flags\t\t: fpu sse2 avx2 avx512f avx512bw\n", encoding="utf-8")
+    assert encoder_module.native_cpu_bf16(without) is False  # AVX-512 alone: bf16 would be emulated
+    assert encoder_module.native_cpu_bf16(tmp_path / "missing") is False  # no /proc (not Linux)
+    with_flag = tmp_path / "cpuinfo_bf16"
+    with_flag.write_text("flags\t\t: fpu avx512f avx512_bf16\n", encoding="utf-8")
+    assert encoder_module.native_cpu_bf16(with_flag) is bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
 
 
 def test_bf16_vectors_are_float32_unit_vectors_close_to_fp32(encoder) -> None:
