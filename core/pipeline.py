@@ -138,9 +138,10 @@ def rank_uploads(
         job_text, job_skills = job.description, list(job.skills)
         batch = repo.start_batch(session, job_id=job_id, model_name=scorer.name, model_version=scorer.version)
         outcome = BatchOutcome(job_id, batch.id, scorer.name, scorer.version)
-        # Earlier CVs left out of a ranking by this model version: the last tenth of the progress re-scores them.
-        batch_share = 0.9 if repo.documents_ranked_by_other_models(
-            session, job_id=job_id, model_name=scorer.name, model_version=scorer.version) else 1.0
+        # CVs a ranking by this model version would leave out; the last tenth of the progress re-scores them.
+        left_out = repo.documents_ranked_by_other_models(session, job_id=job_id, model_name=scorer.name,
+                                                         model_version=scorer.version)
+        batch_share = 0.9 if left_out else 1.0
 
     report(0.0, "reading the upload")
     files: list[UploadedFile] = []
@@ -167,9 +168,8 @@ def rank_uploads(
                 session, batch_id=outcome.batch_id, files_received=len(files) + refused_on_expansion,
                 ranked=len(outcome.ranked), failed=len(outcome.failures), duplicates=outcome.duplicates, status=status,
             )
-    with session_scope(engine) as session:  # this batch's own CVs are scored by now
-        earlier = repo.documents_ranked_by_other_models(session, job_id=job_id, model_name=scorer.name,
-                                                        model_version=scorer.version)
+    scored_now = {r.document_id for r in outcome.ranked}
+    earlier = [doc_id for doc_id in left_out if doc_id not in scored_now]
     if earlier:
         outcome.rescored = rerank_pool(
             engine, job_id=job_id, scorer=scorer, extractor=extractor, document_ids=earlier,

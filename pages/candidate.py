@@ -32,6 +32,7 @@ with session_scope(engine) as session:
     rows = repo.ranking(session, job_id=job_id)
     job = repo.get_job(session, job_id=job_id)
     job_text = job.description if job else ""
+    job_scorer = job.scorer if job else None
 
 def removed_candidates() -> None:
     """Candidates taken out of the rankings stay restorable until purged."""
@@ -77,7 +78,7 @@ extractor = resources.skill_extractor()
 asked = job_skills(job_text, extractor.extract(job_text))
 profile = extract_profile(text)
 shown = cv_skills(text, hits, roles=profile.roles)
-encoder = getattr(resources.scorer(), "encoder", None)
+encoder = getattr(resources.scorer(job_scorer), "encoder", None)  # the job's scorer: loaded already for its ranking
 descriptions = load_descriptions()
 cover = coverage(compare_skills([j.skill for j in asked], [c.skill for c in shown]),
                  encoder.encode_texts if encoder is not None else None,
