@@ -17,6 +17,7 @@ one at a time — extrapolated to the pool. Prints figures only.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import resource
 import sys
@@ -45,10 +46,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pool", type=int, default=10_000)
     parser.add_argument("--naive", type=int, default=20, help="CVs re-encoded one by one for the baseline")
+    parser.add_argument("--gc-unfrozen", action="store_true",
+                        help="hand the loaded models' objects back to the cyclic GC (core/heap.py undone): "
+                             "what a full collection inside the timed calls costs")
     args = parser.parse_args()
     rng = np.random.default_rng(0)
     scorer = load_scorer(Settings())
     extractor = load_skill_extractor()
+    if args.gc_unfrozen:
+        gc.unfreeze()
     dim = scorer.encoder.dimension
     skill_of = {word: hits[0] for word in WORDS if (hits := extractor.extract(word))}
     with tempfile.TemporaryDirectory() as tmp:
