@@ -16,15 +16,14 @@ from db.session import session_scope
 POOL_RANKED_KEY = "rank_page_pool_ranked"
 
 
-def job_scorer_picker(engine: Engine, *, job_id: int, default: str) -> str | None:
-    """The job's scorer (None: the app's, ``default``), with a select box that changes and stores it.
+def job_scorer_picker(engine: Engine, *, job_id: int, stored: str | None, default: str) -> str | None:
+    """The job's scorer (``stored``; None: the app's, ``default``), with a select box that changes and
+    stores it.
 
     A recruiter picks another scorer for one job, e.g. the untrained one for an occupation outside
     the trained categories; uploads, re-scoring and the stored-pool ranking of that job all use it.
     """
-    with session_scope(engine) as session:
-        job = repo.get_job(session, job_id=job_id)
-        job_scorer = job.scorer if job is not None else None
+    job_scorer = stored
     options = list(dict.fromkeys([default, *JOB_SCORERS, *([job_scorer] if job_scorer else [])]))
     picked = st.selectbox(
         "Scorer for this job", options, index=options.index(job_scorer or default),

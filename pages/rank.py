@@ -24,7 +24,10 @@ settings = get_settings()
 
 job_id = select_job(engine, key="rank_page_job",
                     when_none="Create a job first: the ranking compares CVs with its description.")
-job_scorer = job_scorer_picker(engine, job_id=job_id, default=settings.scorer)
+with session_scope(engine) as session:
+    job = repo.get_job(session, job_id=job_id)
+    job_description, stored_scorer = (job.description, job.scorer) if job is not None else ("", None)
+job_scorer = job_scorer_picker(engine, job_id=job_id, stored=stored_scorer, default=settings.scorer)
 
 nonce = st.session_state.setdefault(UPLOAD_NONCE_KEY, 0)
 files = st.file_uploader(
@@ -129,12 +132,8 @@ except RecruitError:
     current = None
 if current is not None:
     rescore_panel(engine, job_id=job_id, scorer=current, shown=(rows[0].model_name, rows[0].model_version))
-if current is not None and rows[0].model_name == current.name and isinstance(current, ReadsJobOccupation):
-    with session_scope(engine) as session:
-        job = repo.get_job(session, job_id=job_id)
-        description = job.description if job is not None else ""
-    if description.strip():
-        st.caption(occupation_reading(current.job_occupations(description)))
+    if rows[0].model_name == current.name and isinstance(current, ReadsJobOccupation) and job_description.strip():
+        st.caption(occupation_reading(current.job_occupations(job_description)))
 st.download_button("Download ranking (CSV)", to_csv_bytes(ranking_frame(rows, notes=True)),
                    file_name=f"ranking-job-{job_id}.csv", mime="text/csv",
                    help="with your decisions and notes")
