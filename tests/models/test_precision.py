@@ -72,6 +72,7 @@ def test_bf16_vectors_are_float32_unit_vectors_close_to_fp32(encoder) -> None:
     assert fast.dtype == np.float32
     assert np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-5)
     assert float(np.min((exact * fast).sum(axis=1))) > 0.999
+    assert not np.array_equal(exact, fast)  # bf16 did run: its rounding shows
 
 
 def test_a_bf16_scorer_ranks_like_fp32_within_a_fraction_of_a_point(scorer) -> None:
