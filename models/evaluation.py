@@ -3,7 +3,10 @@
 ``python -m models evaluate --data pairs.csv [--json] [--scorer NAME] [--calibration CSV] [--retune]``
 
 The pairs file has columns ``resume_text``, ``job_description_text`` and ``label`` ("Good Fit" /
-"Potential Fit" / "No Fit", or 1 / 0.5 / 0). For the scorer under test and each baseline
+"Potential Fit" / "No Fit", or 1 / 0.5 / 0; a file whose labels are all 0, 1 or 2, with some 2, is
+read as the ordinal 0 = No, 1 = Potential, 2 = Good Fit and says so). Column names are matched
+without regard to case or surrounding spaces; a label that is none of these is an error naming
+its line. For the scorer under test and each baseline
 (TF-IDF cosine fitted once on every CV of the run, first-chunk cosine, chunk-averaged cosine)
 it reports accuracy, weighted and macro F1, per-class precision / recall / F1, the confusion
 matrix, score distributions per class, pairs/s (wall time of scoring, one ``score_batch`` call
@@ -83,8 +86,14 @@ class PairSet:
         )
 
 
+def normalised_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Column names stripped and lower-cased, so ``" Label"`` or ``"File"`` are accepted."""
+    return frame.rename(columns=lambda c: str(c).strip().lower())
+
+
 def pairs_from_frame(frame: pd.DataFrame, *, source: str) -> PairSet:
     """Validate columns, drop rows with an empty CV (counted) and parse labels."""
+    frame = normalised_columns(frame)
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(
@@ -98,14 +107,47 @@ def pairs_from_frame(frame: pd.DataFrame, *, source: str) -> PairSet:
         logger.warning("%s: dropped %d pair(s) with an empty resume_text", source, int(empty.sum()))
     if (data.loc[~empty, "job_description_text"].str.strip() == "").any():
         raise ValueError(f"{source}: some pairs have an empty job_description_text")
+    lines = (data.index[~empty] + 2).tolist()  # the file's line numbers (header = line 1)
     data = data[~empty].reset_index(drop=True)
-    labels = [FitClass.parse(v) for v in data.pop("label")]
+    labels = parse_labels(data.pop("label").tolist(), lines, source=source)
     return PairSet(data=data, labels=labels, dropped_empty=int(empty.sum()), source=source)
+
+
+ORDINAL_LABELS = {0.0: FitClass.NO_FIT, 1.0: FitClass.POTENTIAL_FIT, 2.0: FitClass.GOOD_FIT}
+
+
+def _number(value: object) -> float | None:
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        return None
+
+
+def parse_labels(values: Sequence[object], lines: Sequence[int], *, source: str) -> list[FitClass]:
+    """Fit classes of a label column; the 0 / 1 / 2 ordinal scheme when the column is exactly that.
+
+    Raises ``ValueError`` naming the lines (up to 10) whose label is not a fit label.
+    """
+    numbers = [_number(v) for v in values]
+    if numbers and all(n in ORDINAL_LABELS for n in numbers) and 2.0 in numbers:
+        logger.warning("%s: labels are 0 / 1 / 2, read as No Fit / Potential Fit / Good Fit", source)
+        return [ORDINAL_LABELS[n] for n in numbers]  # type: ignore[index]
+    labels, bad = [], []
+    for value, line in zip(values, lines, strict=True):
+        try:
+            labels.append(FitClass.parse(value))
+        except ValueError:
+            bad.append(f"line {line}: {value!r}")
+    if bad:
+        shown = "; ".join(bad[:10]) + (f"; and {len(bad) - 10} more" if len(bad) > 10 else "")
+        raise ValueError(f"{source}: {len(bad)} label(s) are not Good Fit / Potential Fit / No Fit "
+                         f"(or 1 / 0.5 / 0): {shown}")
+    return labels
 
 
 def load_pairs(path: Path) -> PairSet:
     """Read a labelled pairs CSV (see the module docstring for the columns)."""
-    return pairs_from_frame(pd.read_csv(path), source=path.name)
+    return pairs_from_frame(pd.read_csv(path, encoding="utf-8-sig"), source=path.name)
 
 
 def score_pairs(scorer: Scorer, pairs: PairSet, *, show_progress: bool = False,

@@ -2,12 +2,15 @@
 
 ``python -m models evaluate-ranking --cvs DIR --jds DIR [--json] [--k 10]``
 
-- CVs: ``CVS/<CATEGORY>/*.pdf|docx|txt``, parsed with the project's ingestion (cached by content).
-- JDs: text files listed in ``JDS/manifest.csv`` (columns ``file``, ``category``; ``file`` is
-  relative to ``JDS``).
+- CVs: ``CVS/<CATEGORY>/*.pdf|docx|txt`` (also in sub-folders of a category folder), parsed with
+  the project's ingestion (cached by content).
+- JDs: text files listed in ``JDS/manifest.csv`` (columns ``file``, ``category``, any case; ``file``
+  is relative to ``JDS``). Every listed file must exist: the error names the missing ones.
 
 Reports P@k, nDCG@k and MAP (binary relevance: the CV's folder equals the JD's category,
-compared case-insensitively), mean over JDs and per JD category, for the scorer under test and
+compared by :func:`category_key`: case ignored, spaces, ``-`` and ``_`` alike, so "Information
+Technology" matches a folder ``INFORMATION-TECHNOLOGY``), mean over JDs and per JD category, for
+the scorer under test and
 the baselines (TF-IDF cosine fitted on all CVs once, first-chunk and chunk-averaged cosine).
 Embedding scorers encode the pool's chunks once and rank it for every JD with matrix products.
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import shutil
 import sys
 import time
@@ -31,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from core.scoring import ChunkAveragedCosineScorer, ProgressCallback, Scorer
+from models.evaluation import normalised_columns
 from models.metrics import average_precision, ndcg_at_k, precision_at_k, ranked_relevance
 from models.vectors import SharedVectors
 
@@ -38,6 +43,12 @@ logger = logging.getLogger(__name__)
 
 CV_SUFFIXES = frozenset({".pdf", ".docx", ".txt"})
 COMMANDS = ("evaluate-ranking", "make-ranking-set")
+
+
+def category_key(category: str) -> str:
+    """The form categories are compared in: "Information Technology", "INFORMATION-TECHNOLOGY" and
+    "information_technology" all give ``information-technology``."""
+    return "-".join(re.split(r"[\s_\-]+", category.strip().lower())).strip("-")
 
 
 @dataclass(frozen=True)
@@ -69,9 +80,9 @@ def load_ranking_set(cvs_dir: Path, jds_dir: Path, *, seed: int = 0) -> RankingS
     files = sorted(
         p
         for category in cvs_dir.iterdir()
-        if category.is_dir()
-        for p in category.iterdir()
-        if p.is_file() and p.suffix.lower() in CV_SUFFIXES
+        if category.is_dir() and not category.name.startswith(".")
+        for p in category.rglob("*")
+        if p.is_file() and p.suffix.lower() in CV_SUFFIXES and not p.name.startswith(".")
     )
     if not files:
         raise ValueError(f"no CV files (*.pdf, *.docx, *.txt) in the category folders of {cvs_dir}")
@@ -80,13 +91,19 @@ def load_ranking_set(cvs_dir: Path, jds_dir: Path, *, seed: int = 0) -> RankingS
     order = np.random.default_rng(seed).permutation(len(readable))
     pool = [readable[i] for i in order]
 
-    manifest = pd.read_csv(manifest_path, dtype=str).fillna("")
+    manifest = normalised_columns(pd.read_csv(manifest_path, dtype=str, encoding="utf-8-sig")).fillna("")
     missing = {"file", "category"} - set(manifest.columns)
     if missing:
         raise ValueError(f"{manifest_path}: missing column(s) {', '.join(sorted(missing))}")
+    manifest["file"] = manifest["file"].str.strip()
+    absent = [f for f in manifest["file"] if not f or not (jds_dir / f).is_file()]
+    if absent:
+        shown = ", ".join(repr(f) for f in absent[:10])
+        shown += f" and {len(absent) - 10} more" if len(absent) > 10 else ""
+        raise ValueError(f"{manifest_path} lists {len(absent)} JD file(s) not found in {jds_dir}: {shown}")
     jd_files, jd_texts, jd_categories = [], [], []
     for file, category in zip(manifest["file"], manifest["category"], strict=True):
-        text = (jds_dir / file).read_text(encoding="utf-8", errors="replace")
+        text = (jds_dir / file).read_text(encoding="utf-8-sig", errors="replace")
         if not text.strip():
             logger.warning("skipped the empty JD %s", file)
             continue
@@ -98,7 +115,7 @@ def load_ranking_set(cvs_dir: Path, jds_dir: Path, *, seed: int = 0) -> RankingS
     return RankingSet(
         cv_paths=pool,
         cv_texts=[texts[p] for p in pool],
-        cv_categories=[p.parent.name for p in pool],
+        cv_categories=[p.relative_to(cvs_dir).parts[0] for p in pool],
         jd_files=jd_files,
         jd_texts=jd_texts,
         jd_categories=jd_categories,
@@ -181,16 +198,16 @@ def evaluate_ranking(
     from tqdm import tqdm
 
     run_start = time.perf_counter()
-    cv_categories = [c.lower() for c in ranking_set.cv_categories]
+    cv_categories = [category_key(c) for c in ranking_set.cv_categories]
     pool_categories = set(cv_categories)
     all_jobs = list(zip(ranking_set.jd_files, ranking_set.jd_texts, ranking_set.jd_categories, strict=True))
-    jobs = [job for job in all_jobs if job[2].lower() in pool_categories]
-    skipped = [file for file, _, category in all_jobs if category.lower() not in pool_categories]
+    jobs = [job for job in all_jobs if category_key(job[2]) in pool_categories]
+    skipped = [file for file, _, category in all_jobs if category_key(category) not in pool_categories]
     if skipped:
         logger.warning("%d JD(s) have a category with no CV in the pool and are skipped", len(skipped))
     if not jobs:
         raise ValueError("no JD has a category present in the CV pool")
-    relevance = {cat: [c == cat.lower() for c in cv_categories] for _, _, cat in jobs}
+    relevance = {cat: [c == category_key(cat) for c in cv_categories] for _, _, cat in jobs}
     prevalence = [float(np.mean(relevance[cat])) for _, _, cat in jobs]
 
     done: dict[tuple[str, str], dict] = {}
@@ -209,7 +226,7 @@ def evaluate_ranking(
             end = time.perf_counter()
             by_category: dict[str, list[dict]] = {}
             for row in per_jd:
-                by_category.setdefault(row["category"].upper(), []).append(row)
+                by_category.setdefault(category_key(row["category"]).upper(), []).append(row)
             done[key] = {
                 "mean": _mean(per_jd),
                 "per_category": {

@@ -16,6 +16,7 @@ from models.evaluation import (
     cross_validated_classes,
     evaluate_pairs,
     jd_probe,
+    load_pairs,
     pairs_from_frame,
     probe_assignments,
 )
@@ -86,6 +87,28 @@ def test_parse_label_accepts_names_and_targets() -> None:
     assert [FitClass.parse(v) for v in values] == [G, P, N, G, P, N, G]
     with pytest.raises(ValueError):
         FitClass.parse(0.7)
+
+
+def test_pairs_file_columns_any_case_and_bad_labels_named_by_line(tmp_path: Path) -> None:
+    frame = tiny_frame().rename(columns={"label": " Label", "resume_text": "Resume_Text"})
+    path = tmp_path / "pairs.csv"
+    frame.to_csv(path, index=False, encoding="utf-8-sig")  # with a byte-order mark
+    assert len(load_pairs(path)) == 9
+    frame.loc[[0, 4], " Label"] = ["maybe", None]
+    frame.to_csv(path, index=False)
+    with pytest.raises(ValueError, match=r"2 label\(s\).*line 2: 'maybe'; line 6: nan"):
+        load_pairs(path)
+
+
+def test_ordinal_zero_one_two_labels_are_read_only_as_a_whole_column() -> None:
+    frame = pd.DataFrame({"job_description_text": ["jd"] * 3, "resume_text": ["a", "b", "c"],
+                          "label": [2, 1, 0]})
+    assert pairs_from_frame(frame, source="ordinal.csv").labels == [G, P, N]
+    frame["label"] = [1, 0.5, 0]  # the regression targets: 1 stays Good Fit
+    assert pairs_from_frame(frame, source="targets.csv").labels == [G, P, N]
+    frame["label"] = [2, 0.5, 0]  # neither scheme
+    with pytest.raises(ValueError, match="line 2: 2"):
+        pairs_from_frame(frame, source="mixed.csv")
 
 
 def test_pairs_drop_empty_cvs_and_parse_labels() -> None:
@@ -361,6 +384,26 @@ def test_evaluate_ranking_cli_end_to_end(
     assert main(["evaluate-ranking", "--cvs", str(cvs), "--jds", str(jds)]) == 0  # the default scorer
     text = capsys.readouterr().out
     assert "nDCG@10" in text and "tfidf-cosine" in text and "CHEF" in text and "occupation-aware" in text
+
+
+def test_ranking_set_reads_loose_layouts_and_names_missing_jds(tmp_path: Path) -> None:
+    from models.ranking_eval import category_key, load_ranking_set
+
+    cvs, jds = write_ranking_set(tmp_path)
+    nested = cvs / "CHEF" / "batch-2"
+    nested.mkdir()
+    (nested / "cv9.txt").write_text("Line cook: grill, prep, food safety.", encoding="utf-8")
+    (cvs / "CHEF" / ".cv-hidden.txt").write_text("editor backup", encoding="utf-8")
+    pd.DataFrame({" File ": ["it.txt", "chef.txt"], "CATEGORY": ["Information Technology", "chef"]}).to_csv(
+        jds / "manifest.csv", index=False, encoding="utf-8-sig")
+    rs = load_ranking_set(cvs, jds)
+    assert len(rs.cv_texts) == 7 and rs.cv_categories.count("CHEF") == 4  # the sub-folder's CV counts as CHEF
+    assert [category_key(c) for c in rs.jd_categories] == ["information-technology", "chef"]
+    assert category_key(" Information_Technology ") == category_key("INFORMATION-TECHNOLOGY")
+    gone = pd.DataFrame({"file": ["it.txt", "gone.txt", ""], "category": ["x", "y", "z"]})
+    gone.to_csv(jds / "manifest.csv", index=False)
+    with pytest.raises(ValueError, match=r"lists 2 JD file\(s\) not found.*'gone.txt', ''"):
+        load_ranking_set(cvs, jds)
 
 
 def test_make_ranking_set_links_cvs_and_writes_the_manifest(tmp_path: Path) -> None:
