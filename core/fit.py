@@ -90,11 +90,14 @@ def weighted_f1(true: Sequence[FitClass], predicted: Sequence[FitClass]) -> floa
     return result
 
 
-def tune_thresholds(scores: Sequence[float], labels: Sequence[FitClass], *, source: str) -> Thresholds:
+def tune_thresholds(scores: Sequence[float], labels: Sequence[FitClass], *, source: str,
+                    good_recall_floor: float | None = None) -> Thresholds:
     """Grid-search the two thresholds that maximise weighted F1 on labelled scores.
 
     Candidates are the score percentiles; every (potential, good) pair is evaluated at once
-    with numpy, so tuning inside a training loop stays cheap.
+    with numpy, so tuning inside a training loop stays cheap. With ``good_recall_floor`` (a
+    recall-first operating point) the thresholds maximise macro F1 among the pairs whose Good-Fit
+    recall on these scores is at least the floor (the highest recall if none reaches it).
     """
     values = np.asarray(scores, dtype=float)
     if len(values) == 0:
@@ -106,6 +109,7 @@ def tune_thresholds(scores: Sequence[float], labels: Sequence[FitClass], *, sour
     predicted = (values[None, :] >= candidates[low][:, None]).astype(int) + (
         values[None, :] >= candidates[high][:, None]).astype(int)
     total = np.zeros(len(low))
+    good_recall = np.zeros(len(low))
     for cls in range(len(CLASSES)):
         is_true = truth == cls
         support = is_true.sum()
@@ -115,6 +119,12 @@ def tune_thresholds(scores: Sequence[float], labels: Sequence[FitClass], *, sour
         tp = (is_pred & is_true[None, :]).sum(1)
         fp = (is_pred & ~is_true[None, :]).sum(1)
         fn = support - tp
-        total += 2 * tp / np.maximum(2 * tp + fp + fn, 1) * support / len(values)
+        weight = support / len(values) if good_recall_floor is None else 1 / len(CLASSES)
+        total += 2 * tp / np.maximum(2 * tp + fp + fn, 1) * weight
+        if CLASSES[cls] is FitClass.GOOD_FIT:
+            good_recall = tp / support
+    if good_recall_floor is not None:
+        floor = min(good_recall_floor, float(good_recall.max()))
+        total[good_recall < floor - 1e-12] = -1.0
     best = int(np.argmax(total))  # first best: the lowest thresholds among ties, as before
     return Thresholds(float(candidates[low[best]]), float(candidates[high[best]]), source)

@@ -37,6 +37,7 @@ import json
 import logging
 import platform
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -382,7 +383,14 @@ def run_occupation_training(*, pairs_csv: Path, rubric_csv: Path, out: Path, c: 
         "blend, JD occupation from the text head only (no title head)": _crossval(chunk, match_text_only, truth,
                                                                                    groups),
         "blend (shipped)": _crossval(chunk, match, truth, groups),
+        f"blend, recall-first thresholds (Good-Fit recall ≥ {RECALL_FIRST_FLOOR} on the tuning folds)":
+            _crossval(chunk, match, truth, groups, good_recall_floor=RECALL_FIRST_FLOOR),
     }
+    aggregation = {}
+    for name, aggregate in PAIR_MATRIX_AGGREGATIONS.items():
+        signal = np.array([aggregate(j, v) for j, v in zip(jd_vec, cv_vec, strict=True)])
+        aggregation[name] = {"alone": _crossval(signal, None, truth, groups),
+                             "blend": _crossval(signal, match, truth, groups)}
     search = share_search(chunk, match, truth)
     share = best_share(search)
     blend = search[share][0]
@@ -400,6 +408,7 @@ def run_occupation_training(*, pairs_csv: Path, rubric_csv: Path, out: Path, c: 
         "blend": asdict(blend),
         "occupation_share": share,
         "rubric_crossval_5fold_by_posting": crossval,
+        "rubric_crossval_by_pair_matrix_aggregation": aggregation,
         "thresholds": asdict(thresholds),
         "unseen_occupations": unseen_occupation_check(
             [vectors[t] for t in texts], features, titles, labels, n_cvs=len(cv_texts),
@@ -414,12 +423,44 @@ def run_occupation_training(*, pairs_csv: Path, rubric_csv: Path, out: Path, c: 
     return report
 
 
-def _crossval(chunk: np.ndarray | None, match: np.ndarray | None, truth: list[FitClass], groups: list[str]
-              ) -> dict[str, float]:
+RECALL_FIRST_FLOOR = 0.8
+"""Good-Fit recall the recall-first thresholds keep on the pairs they are tuned on (report only)."""
+
+
+def _pair_matrix(jd: np.ndarray, cv: np.ndarray) -> np.ndarray:
+    return np.clip(jd @ cv.T, 0.0, 1.0)
+
+
+def best_chunk_score(jd: np.ndarray, cv: np.ndarray) -> float:
+    """0–100: each JD chunk's best CV chunk, mean over JD chunks (0 without chunks)."""
+    return 100.0 * float(_pair_matrix(jd, cv).max(1).mean()) if len(jd) and len(cv) else 0.0
+
+
+def attention_score(jd: np.ndarray, cv: np.ndarray, temperature: float = 0.05) -> float:
+    """0–100: each JD chunk attends over the CV chunks (softmax of cosine / temperature); mean over JD chunks."""
+    if not len(jd) or not len(cv):
+        return 0.0
+    pairs = _pair_matrix(jd, cv)
+    weights = np.exp((pairs - pairs.max(1, keepdims=True)) / temperature)
+    return 100.0 * float(((weights / weights.sum(1, keepdims=True)) * pairs).sum(1).mean())
+
+
+PAIR_MATRIX_AGGREGATIONS: dict[str, Callable[[np.ndarray, np.ndarray], float]] = {
+    "mean (shipped)": chunk_averaged_score,
+    "max over CV chunks, mean over JD chunks": best_chunk_score,
+    "attention over CV chunks (temperature 0.05)": attention_score,
+}
+"""Ways to read a pair matrix as one score, compared side by side in ``train-occupation``'s report
+(the research's "chunk attention" direction); the scorer uses the mean."""
+
+
+def _crossval(chunk: np.ndarray | None, match: np.ndarray | None, truth: list[FitClass], groups: list[str],
+              *, good_recall_floor: float | None = None) -> dict[str, float]:
     """Rubric figures with the blend *and* the thresholds chosen on the other posting folds.
 
     The folds are :func:`models.evaluation.group_folds`, the ones every rubric figure uses. With
     one of ``chunk`` / ``match`` missing, that signal alone is scored (thresholds still per fold).
+    ``good_recall_floor`` tunes recall-first thresholds (:func:`core.fit.tune_thresholds`).
     """
     from models.crossval import summary
     from models.evaluation import group_folds
@@ -438,7 +479,7 @@ def _crossval(chunk: np.ndarray | None, match: np.ndarray | None, truth: list[Fi
         else:
             blend = Blend.fit(chunk_[train], match_[train], [truth[i] for i in train])
         t = tune_thresholds(blend.apply(chunk_[train], match_[train]).tolist(), [truth[i] for i in train],
-                            source=f"fold {fold + 1}")
+                            source=f"fold {fold + 1}", good_recall_floor=good_recall_floor)
         for i, score in zip(test, blend.apply(chunk_[test], match_[test]), strict=True):
             predicted[i] = t.classify(float(score))
     return {k: round(v, 4) for k, v in summary(truth, [p for p in predicted if p is not None]).items()}

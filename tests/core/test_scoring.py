@@ -77,6 +77,22 @@ def test_thresholds_classify_and_tune() -> None:
     assert FitClass.parse("good_fit") == FitClass.GOOD_FIT and FitClass.parse("No Fit") == FitClass.NO_FIT
 
 
+def test_recall_first_thresholds_keep_good_fit_recall_above_the_floor() -> None:
+    # A Good Fit CV scores among the Potential ones: weighted F1 gives it up, the floor does not.
+    scores = [10, 12, 15, 18, 40, 45, 48, 50, 42, 80, 85, 90]
+    labels = [FitClass.NO_FIT] * 4 + [FitClass.POTENTIAL_FIT] * 3 + [FitClass.GOOD_FIT] * 5
+    good = [s for s, label in zip(scores, labels, strict=True) if label is FitClass.GOOD_FIT]
+
+    def recall(t: Thresholds) -> float:
+        return sum(t.classify(s) is FitClass.GOOD_FIT for s in good) / len(good)
+
+    assert recall(tune_thresholds(scores, labels, source="f1")) == 0.8
+    first = tune_thresholds(scores, labels, source="recall", good_recall_floor=0.9)
+    assert recall(first) == 1.0 and first.potential <= first.good
+    # A floor no pair reaches gives the highest recall there is.
+    assert recall(tune_thresholds(scores, labels, source="max", good_recall_floor=1.5)) == 1.0
+
+
 def test_encoder_vectors_are_unit_length_and_deterministic(encoder) -> None:
     a = encoder.encode_texts(["python developer", "pastry chef"])
     b = encoder.encode_texts(["python developer", "pastry chef"])
