@@ -432,6 +432,16 @@ def count_documents_not_ranked_for(session: Session, *, job_id: int) -> int:
         .where(Candidate.deleted_at.is_(None), Document.id.not_in(ranked))) or 0)
 
 
+def ranked_document_counts(session: Session) -> dict[int, int]:
+    """For each job, how many stored CVs (candidates not deleted) it has a score for, by any model or route
+    (an upload, the stored pool, a re-score)."""
+    query = (select(Score.job_id, func.count(func.distinct(Score.document_id)))
+             .join(Document, Score.document_id == Document.id)
+             .join(Candidate, Document.candidate_id == Candidate.id)
+             .where(Candidate.deleted_at.is_(None)).group_by(Score.job_id))
+    return {int(job_id): int(n) for job_id, n in session.execute(query)}
+
+
 def all_document_ids(session: Session) -> list[int]:
     """The stored pool: documents of candidates not deleted."""
     return list(session.scalars(select(Document.id).join(Candidate, Document.candidate_id == Candidate.id)

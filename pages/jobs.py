@@ -43,6 +43,7 @@ with session_scope(engine) as session:
     jobs = repo.list_jobs(session)
     listing = [(job.id, job.title, job.created_at, len(job.skills), len(job.batches)) for job in jobs]
     decided = repo.decision_counts(session)
+    ranked_cvs = repo.ranked_document_counts(session)
 
 
 def recently_deleted() -> None:
@@ -76,7 +77,8 @@ st.dataframe(
         "Title": [row[1] for row in listing],
         "Created": [row[2].strftime("%Y-%m-%d %H:%M") for row in listing],
         "Skills asked for": [row[3] for row in listing],
-        "Batches ranked": [row[4] for row in listing],
+        "CVs ranked": [ranked_cvs.get(row[0], 0) for row in listing],
+        "Upload batches": [row[4] for row in listing],
         "Shortlisted": [decided.get(row[0], {}).get("shortlisted", 0) for row in listing],
     },
     hide_index=True,

@@ -32,7 +32,8 @@ job_scorer = job_scorer_picker(engine, job_id=job_id, stored=stored_scorer, defa
 nonce = st.session_state.setdefault(UPLOAD_NONCE_KEY, 0)
 files = st.file_uploader(
     f"CVs — PDF, DOCX, TXT, scans (PNG, JPEG, TIFF) or ZIP; up to {settings.limits.max_files_per_upload} files, "
-    f"{settings.limits.max_file_bytes // (1024 * 1024)} MB per CV",
+    f"{settings.limits.max_file_bytes // (1024 * 1024)} MB per CV (a ZIP of CVs up to "
+    f"{settings.limits.max_zip_total_bytes // (1024 * 1024)} MB)",
     type=["pdf", "docx", "txt", "zip", "png", "jpg", "jpeg", "tif", "tiff"],
     # A ZIP of many CVs may be bigger than one CV; its members are bounded one by one when opened.
     max_upload_size=max(1, max(settings.limits.max_file_bytes, settings.limits.max_zip_total_bytes) // (1024 * 1024)),

@@ -164,6 +164,11 @@ def test_a_new_job_ranks_the_cvs_stored_for_other_jobs_on_request() -> None:
     assert "Ranked 2 stored CV(s)" in at.success[0].value
     assert list(at.dataframe[0].value["File"]) == ["bo.txt", "ana.txt"]  # the chef first for a chef's job
     assert "rank_stored_pool" not in [b.key for b in at.button]  # nothing left to add
+    at.switch_page("../pages/jobs.py").run()
+    jobs = next(d.value for d in at.dataframe if "CVs ranked" in d.value.columns)
+    # The chef's job ranked the stored pool, not an upload: its CVs count all the same.
+    assert dict(zip(jobs["Job"], zip(jobs["CVs ranked"], jobs["Upload batches"], strict=True), strict=True)) == {
+        2: (2, 0), 1: (2, 1)}
 
 
 @pytest.mark.slow

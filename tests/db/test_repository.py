@@ -102,6 +102,19 @@ def test_ranking_is_best_first_and_uses_the_latest_model(engine) -> None:
         assert [r.model_name for r in repo.ranking(s, job_id=job.id)] == ["new"]
 
 
+def test_cvs_ranked_per_job_count_each_document_once_and_skip_deleted_candidates(engine) -> None:
+    with session_scope(engine) as s:
+        job, other = repo.create_job(s, title="t", description="d"), repo.create_job(s, title="u", description="e")
+        docs = [repo.add_document(s, new=_doc(c * 64, f"{c}.pdf"))[0] for c in "abc"]
+        for doc, model in [(docs[0], "old"), (docs[0], "new"), (docs[1], "new"), (docs[2], "old")]:
+            repo.upsert_score(s, job_id=job.id, document_id=doc.id, batch_id=None, model_name=model,
+                              model_version="1", score=50.0, fit_class="No Fit", pair_matrix=[],
+                              matched_skills=[], missing_skills=[])
+        assert repo.ranked_document_counts(s) == {job.id: 3}  # two models, one CV: counted once; other: none
+        repo.delete_candidate(s, candidate_id=docs[2].candidate_id)
+        assert repo.ranked_document_counts(s) == {job.id: 2} and other.id not in repo.ranked_document_counts(s)
+
+
 def test_database_folder_is_created(tmp_path: Path) -> None:
     url = f"sqlite:///{(tmp_path / 'deep' / 'er' / 'x.sqlite3').as_posix()}"
     engine = open_database(url)
