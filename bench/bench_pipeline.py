@@ -50,6 +50,46 @@ def real_job_description(shared: Path) -> str:
     return JD
 
 
+def postings_of_length(scorer, shared: Path, lengths: list[int]) -> tuple[dict[int, str], dict[int, float]]:  # type: ignore[no-untyped-def]
+    """The first real posting (LinkedIn sample, file order) of each JD length in chunks, and the share of
+    the sample's postings of each length (the last length counts every longer posting too)."""
+    postings = shared / "job_postings" / "linkedin_postings_sample_1000.csv"
+    if not postings.is_file():
+        return {}, {}
+    import pandas as pd
+
+    found: dict[int, str] = {}
+    counts = dict.fromkeys(lengths, 0)
+    frame = pd.read_csv(postings)
+    for title, description in zip(frame["title"].fillna(""), frame["description"].fillna(""), strict=True):
+        text = f"{title}\n{description}"
+        n = len(scorer.chunk(text))
+        if n in lengths and n not in found:
+            found[n] = text
+        bucket = min(n, max(lengths))
+        if bucket in counts:
+            counts[bucket] += 1
+    return dict(sorted(found.items())), {n: c / len(frame) for n, c in counts.items()}
+
+
+def jd_length_sweep(scorer, shared: Path, lengths: list[int], texts: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Batched vs naive pairs/s for real postings of 1, 2, … chunks on the same CVs: the naive way encodes
+    both chunks of every pair, so its cost grows with the JD's chunks while the batched scorer's barely does."""
+    found, shares = postings_of_length(scorer, shared, lengths)
+    for n, jd in found.items():
+        started = time.perf_counter()
+        results = scorer.score_batch(jd, texts)
+        fast_s = time.perf_counter() - started
+        started = time.perf_counter()
+        naive_scores(scorer, jd, texts)
+        naive_s = time.perf_counter() - started
+        pairs = sum(r.pair_matrix.size for r in results)
+        more = "+" if n == max(lengths) else ""
+        print(f"sweep : JD of {n} chunk(s), {len(texts)} CVs, {pairs} pairs: batched {pairs / fast_s:.0f} pairs/s, "
+              f"naive {pairs / naive_s:.0f} pairs/s → {naive_s / fast_s:.1f}× "
+              f"({shares[n]:.0%} of the sample's postings have {n}{more} chunk(s))")
+
+
 def naive_scores(scorer, job_text: str, cv_texts: list[str]) -> list[float]:  # type: ignore[no-untyped-def]
     """What a straightforward implementation does: each pair's two chunks encoded on the spot, in fp32.
 
@@ -96,6 +136,8 @@ def main() -> None:
     parser.add_argument("--trained", type=Path, default=None, help="a folder of trained artifacts to time too")
     parser.add_argument("--int8", action="store_true", help="also time the scorer with an int8-quantised encoder")
     parser.add_argument("--cross", type=Path, default=None, help="a cross-encoder folder (train-cross) to time too")
+    parser.add_argument("--jd-lengths", default="", help="e.g. 1,2,3,4,5: also time batched vs naive for a real "
+                        "posting of each length in chunks, on the --naive CVs")
     args = parser.parse_args()
 
     files = sorted(args.cvs.rglob("*.pdf"))[:: max(1, len(list(args.cvs.rglob("*.pdf"))) // args.n)][: args.n]
@@ -147,6 +189,8 @@ def main() -> None:
           + (" (bf16 vs fp32)" if scorer.encoder.bf16 else ""))
     print(f"ratio : batched scorer is {(pairs / fast_s) / (naive_pairs / naive_s):.1f}× the naive pairs/s "
           f"(fresh CVs: each CV chunk encoded once, the JD once)")
+    if args.jd_lengths:
+        jd_length_sweep(scorer, get_settings().shared_data_dir, [int(n) for n in args.jd_lengths.split(",")], subset)
     if hasattr(scorer, "score_vectors"):
         # The bi-encoder's case once CVs are stored: their chunk vectors come from the database.
         stacked = np.concatenate([r.cv_vectors for r in results])
