@@ -23,7 +23,7 @@ from core.documents import Document, ParseFailure, UploadedFile, expand_uploads,
 from core.errors import InvalidInput
 from core.scoring import (Scorer, VectorScore, VectorScorer, stack_vectors, vectors_from_bytes,
                           vectors_to_bytes)
-from core.sections import title_line
+from core.sections import job_scoring_text, title_line
 from core.skills import SkillExtractor, SkillMatch, compare_skills
 from db import repository as repo
 from db.session import session_scope
@@ -135,7 +135,7 @@ def rank_uploads(
         job = repo.get_job(session, job_id=job_id)
         if job is None:
             raise InvalidInput(f"there is no job #{job_id}; create the job first")
-        job_text, job_skills = job.description, list(job.skills)
+        job_text, job_skills = job_scoring_text(job.title, job.description), list(job.skills)
         batch = repo.start_batch(session, job_id=job_id, model_name=scorer.name, model_version=scorer.version)
         outcome = BatchOutcome(job_id, batch.id, scorer.name, scorer.version)
         # CVs a ranking by this model version would leave out; the last tenth of the progress re-scores them.
@@ -342,7 +342,7 @@ def rerank_pool(engine: Engine, *, job_id: int, scorer: Scorer, extractor: Skill
         job = repo.get_job(session, job_id=job_id)
         if job is None:
             raise InvalidInput(f"there is no job #{job_id}; create the job first")
-        job_text, job_skills = job.description, list(job.skills)
+        job_text, job_skills = job_scoring_text(job.title, job.description), list(job.skills)
         ids = repo.all_document_ids(session) if document_ids is None else sorted(set(document_ids))
         # The pool's skill names that the job asks for (compared as compare_skills does): all that
         # matched / missing skills depend on, so only those hits are read, not every mention.

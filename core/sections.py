@@ -31,6 +31,21 @@ def title_line(text: str, *, limit: int = 120) -> str:
     return ""
 
 
+def job_scoring_text(title: str, description: str) -> str:
+    """What the scorers read for a job: its description, led by its title unless it already starts with it.
+
+    Postings start with their title, and the default scorer reads that first line as the job's
+    title (its title head: version 1.1 without it ranked the development set at nDCG@10 0.500,
+    1.2 with it at 0.588). A recruiter who types the
+    title into its own field and pastes a description that opens "About us…" would otherwise
+    have the title ignored. A title taken from the first line (the default) changes nothing.
+    """
+    title, description = title.strip(), description.strip()
+    if not title or title_line(description).casefold().startswith(title.casefold()):
+        return description
+    return f"{title}\n{description}"
+
+
 @dataclass(frozen=True)
 class Section:
     """One section of a document: its canonical name and its character span in the text."""

@@ -10,6 +10,7 @@ from core.documents import UploadedFile
 from core.errors import RecruitError
 from core.pipeline import rank_uploads
 from core.scoring import ReadsJobOccupation, score_meaning
+from core.sections import job_scoring_text
 from dashboard import navigation, resources
 from dashboard.job_scoring import job_scorer_picker, rescore_panel, stored_pool_panel
 from dashboard.state import UPLOAD_NONCE_KEY
@@ -26,7 +27,8 @@ job_id = select_job(engine, key="rank_page_job",
                     when_none="Create a job first: the ranking compares CVs with its description.")
 with session_scope(engine) as session:
     job = repo.get_job(session, job_id=job_id)
-    job_description, stored_scorer = (job.description, job.scorer) if job is not None else ("", None)
+    job_text, stored_scorer = ((job_scoring_text(job.title, job.description), job.scorer) if job is not None
+                               else ("", None))
 job_scorer = job_scorer_picker(engine, job_id=job_id, stored=stored_scorer, default=settings.scorer)
 
 nonce = st.session_state.setdefault(UPLOAD_NONCE_KEY, 0)
@@ -133,8 +135,8 @@ except RecruitError:
     current = None
 if current is not None:
     rescore_panel(engine, job_id=job_id, scorer=current, shown=(rows[0].model_name, rows[0].model_version))
-    if rows[0].model_name == current.name and isinstance(current, ReadsJobOccupation) and job_description.strip():
-        st.caption(occupation_reading(current.job_occupations(job_description)))
+    if rows[0].model_name == current.name and isinstance(current, ReadsJobOccupation) and job_text.strip():
+        st.caption(occupation_reading(current.job_occupations(job_text)))
 st.download_button("Download ranking (CSV)", to_csv_bytes(ranking_frame(rows, notes=True)),
                    file_name=f"ranking-job-{job_id}.csv", mime="text/csv",
                    help="with your decisions and notes")

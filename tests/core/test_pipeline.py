@@ -154,3 +154,21 @@ def test_a_new_model_version_keeps_the_earlier_cvs_in_the_ranking(engine, scorer
         assert kept.score == pytest.approx(anna.score, abs=0.02)  # same weights: the same score
         assert repo.documents_ranked_by_other_models(s, job_id=job_id, model_name=upgraded.name,
                                                      model_version=upgraded.version) == []
+
+
+def test_a_job_with_its_own_title_is_scored_with_it(engine, scorer, skill_extractor) -> None:
+    description = "About us: a family-run hotel by the lake.\nCroissants, chocolate, kitchen leadership."
+    job = create_job(engine, description=description, title="Pastry Chef", extractor=skill_extractor)
+    read: list[str] = []
+    original = scorer.score_batch
+
+    def spy(job_text, cv_texts, **kwargs):  # type: ignore[no-untyped-def]
+        read.append(job_text)
+        return original(job_text, cv_texts, **kwargs)
+
+    scorer.score_batch = spy
+    try:
+        rank_uploads(engine, job_id=job, uploads=_uploads(), scorer=scorer, extractor=skill_extractor)
+    finally:
+        del scorer.score_batch
+    assert read and all(text == "Pastry Chef\n" + description for text in read)

@@ -116,3 +116,13 @@ def test_the_title_line_is_the_first_non_empty_line_trimmed_of_markdown_marks() 
     assert title_line("  - Staff Accountant: \nbody") == "Staff Accountant"
     assert title_line("x" * 300) == "x" * 120
     assert title_line(" \n\t\n") == ""
+
+
+def test_a_job_is_scored_with_its_title_first_unless_its_description_opens_with_it() -> None:
+    from core.sections import job_scoring_text
+
+    about = "About us: a family-run hotel by the lake.\nWe need croissants, chocolate and a tidy kitchen."
+    assert job_scoring_text("Pastry Chef", about) == "Pastry Chef\n" + about
+    posting = "Pastry Chef (nights)\nCroissants and chocolate."
+    assert job_scoring_text("pastry chef", posting) == posting  # it opens with its title already
+    assert job_scoring_text("", " " + posting) == posting
