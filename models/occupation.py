@@ -386,6 +386,7 @@ def run_occupation_training(*, pairs_csv: Path, rubric_csv: Path, out: Path, c: 
         f"blend, recall-first thresholds (Good-Fit recall ≥ {RECALL_FIRST_FLOOR} on the tuning folds)":
             _crossval(chunk, match, truth, groups, good_recall_floor=RECALL_FIRST_FLOOR),
     }
+    hybrid = lexical_ablation(rubric, chunk, match, truth, groups, idf_corpus=texts)
     aggregation = {}
     for name, aggregate in PAIR_MATRIX_AGGREGATIONS.items():
         signal = np.array([aggregate(j, v) for j, v in zip(jd_vec, cv_vec, strict=True)])
@@ -409,6 +410,7 @@ def run_occupation_training(*, pairs_csv: Path, rubric_csv: Path, out: Path, c: 
         "occupation_share": share,
         "rubric_crossval_5fold_by_posting": crossval,
         "rubric_crossval_by_pair_matrix_aggregation": aggregation,
+        "rubric_crossval_hybrid_lexical_ablation": hybrid,
         "thresholds": asdict(thresholds),
         "unseen_occupations": unseen_occupation_check(
             [vectors[t] for t in texts], features, titles, labels, n_cvs=len(cv_texts),
@@ -452,6 +454,53 @@ PAIR_MATRIX_AGGREGATIONS: dict[str, Callable[[np.ndarray, np.ndarray], float]] =
 }
 """Ways to read a pair matrix as one score, compared side by side in ``train-occupation``'s report
 (the research's "chunk attention" direction); the scorer uses the mean."""
+
+
+def lexical_ablation(rubric: pd.DataFrame, chunk: np.ndarray, match: np.ndarray, truth: list[FitClass],
+                     groups: list[str], *, idf_corpus: list[str]) -> dict[str, dict[str, float]]:
+    """The issue's hybrid head, measured: the shipped signals plus lexical evidence of the pair.
+
+    Features: :data:`models.lexical.FEATURE_NAMES` (TF-IDF cosine with an IDF learnt on
+    ``idf_corpus`` — the heads' training texts, never the rubric —, IDF-weighted recall of the
+    JD's terms, JD title terms in the CV and in its head, taxonomy skill coverage). Every row is a
+    least-squares fit of the 0 / 0.5 / 1 targets on its signals with thresholds, both chosen on
+    four posting folds and scored on the fifth (the folds of every rubric figure).
+    """
+    from core.skills import load_skill_extractor
+    from models.lexical import FEATURE_NAMES, IdfTable, LexicalFeaturizer, extractor_skills
+
+    featurizer = LexicalFeaturizer(IdfTable.fit(idf_corpus), skills_of=extractor_skills(load_skill_extractor()))
+    lexical = np.zeros((len(rubric), len(FEATURE_NAMES)))
+    for job_text, rows in rubric.groupby("job_description_text", sort=False).indices.items():
+        lexical[rows] = featurizer.features(str(job_text), rubric["resume_text"].astype(str).iloc[rows].tolist())
+    base = {"chunk-averaged cosine": np.asarray(chunk) / 100.0, "occupation match": np.asarray(match)}
+    named = dict(zip(FEATURE_NAMES, lexical.T, strict=True))
+    rows_: dict[str, dict[str, np.ndarray]] = {"chunk-averaged cosine + occupation match (linear)": base}
+    rows_ |= {f"… + {name}": base | {name: column} for name, column in named.items()}
+    rows_["… + all five lexical features"] = base | named
+    rows_["occupation match + all five lexical features (no transformer cosine)"] = {
+        "occupation match": base["occupation match"]} | named
+    return {label: _crossval_linear(np.column_stack(list(signals.values())), truth, groups)
+            for label, signals in rows_.items()}
+
+
+def _crossval_linear(features: np.ndarray, truth: list[FitClass], groups: list[str]) -> dict[str, float]:
+    """Rubric figures of a least-squares fit of the 0 / 0.5 / 1 targets, fit and thresholds per posting fold."""
+    from models.crossval import summary
+    from models.evaluation import group_folds
+
+    folds = group_folds(groups)
+    design = np.column_stack([features, np.ones(len(features))])
+    targets = np.array([t.target for t in truth])
+    predicted: list[FitClass | None] = [None] * len(truth)
+    for fold in range(int(folds.max()) + 1):
+        train, test = np.flatnonzero(folds != fold), np.flatnonzero(folds == fold)
+        weights = np.linalg.lstsq(design[train], targets[train], rcond=None)[0]
+        t = tune_thresholds((100.0 * design[train] @ weights).tolist(), [truth[i] for i in train],
+                            source=f"fold {fold + 1}")
+        for i, score in zip(test, 100.0 * design[test] @ weights, strict=True):
+            predicted[i] = t.classify(float(score))
+    return {k: round(v, 4) for k, v in summary(truth, [p for p in predicted if p is not None]).items()}
 
 
 def _crossval(chunk: np.ndarray | None, match: np.ndarray | None, truth: list[FitClass], groups: list[str],

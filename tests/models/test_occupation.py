@@ -180,3 +180,16 @@ def test_pair_matrix_aggregations_span_the_mean_and_the_best_chunk() -> None:
     assert attention_score(jd, cv, temperature=1e4) == pytest.approx(100 * pairs.mean(), abs=1e-3)
     for aggregate in PAIR_MATRIX_AGGREGATIONS.values():
         assert aggregate(jd, cv[:0]) == 0.0 and 0.0 <= aggregate(jd, cv) <= 100.0
+
+
+def test_the_linear_cross_validation_scores_each_fold_with_a_fit_from_the_others() -> None:
+    from core.fit import FitClass
+    from models.occupation import _crossval_linear
+
+    rng = np.random.default_rng(5)
+    truth = [FitClass.NO_FIT, FitClass.POTENTIAL_FIT, FitClass.GOOD_FIT] * 20
+    groups = [f"jd{i // 6}" for i in range(60)]  # 10 postings of 6 pairs
+    separating = np.array([t.target for t in truth]) + rng.normal(0, 0.02, 60)
+    assert _crossval_linear(separating[:, None], truth, groups)["macro_f1"] > 0.95  # thresholds sit at a train fold's edge
+    noise = rng.normal(size=(60, 2))
+    assert _crossval_linear(noise, truth, groups)["macro_f1"] < 0.6
