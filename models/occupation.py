@@ -473,10 +473,21 @@ def lexical_ablation(rubric: pd.DataFrame, chunk: np.ndarray, match: np.ndarray,
     lexical = np.zeros((len(rubric), len(FEATURE_NAMES)))
     for job_text, rows in rubric.groupby("job_description_text", sort=False).indices.items():
         lexical[rows] = featurizer.features(str(job_text), rubric["resume_text"].astype(str).iloc[rows].tolist())
+    from models.baselines import TfidfCosineScorer
+
+    # The `evaluate` baseline's TF-IDF (sklearn, sublinear tf, English stop words), its IDF fixed on the
+    # same training texts rather than on the pairs evaluated.
+    baseline_tfidf = TfidfCosineScorer(corpus=idf_corpus)
+    sklearn_tfidf = np.zeros(len(rubric))
+    for job_text, rows in rubric.groupby("job_description_text", sort=False).indices.items():
+        results = baseline_tfidf.score_batch(str(job_text), rubric["resume_text"].astype(str).iloc[rows].tolist())
+        sklearn_tfidf[rows] = [r.score / 100.0 for r in results]
     base = {"chunk-averaged cosine": np.asarray(chunk) / 100.0, "occupation match": np.asarray(match)}
     named = dict(zip(FEATURE_NAMES, lexical.T, strict=True))
     rows_: dict[str, dict[str, np.ndarray]] = {"chunk-averaged cosine + occupation match (linear)": base}
     rows_ |= {f"… + {name}": base | {name: column} for name, column in named.items()}
+    rows_["… + TF-IDF cosine as the evaluate baseline computes it (IDF fixed on the training texts)"] = base | {
+        "sklearn_tfidf": sklearn_tfidf}
     rows_["… + all five lexical features"] = base | named
     rows_["occupation match + all five lexical features (no transformer cosine)"] = {
         "occupation match": base["occupation match"]} | named
