@@ -54,11 +54,16 @@ class ScoreResult:
         return [(int(r), int(c), float(self.pair_matrix[r, c])) for r, c in zip(rows, cols, strict=True)]
 
 
+def pair_matrix(jd_vectors: np.ndarray, cv_vectors: np.ndarray) -> np.ndarray:
+    """Pair scores in [0, 1]: the clipped cosine of every JD chunk (rows) × CV chunk (columns) of unit vectors."""
+    return np.clip(jd_vectors @ cv_vectors.T, 0.0, 1.0)
+
+
 def chunk_averaged_score(jd_vectors: np.ndarray, cv_vectors: np.ndarray) -> float:
     """0–100, unrounded: the mean of the clipped JD-chunk × CV-chunk cosine matrix (0 without chunks)."""
     if not len(jd_vectors) or not len(cv_vectors):
         return 0.0
-    return float(np.clip(jd_vectors @ cv_vectors.T, 0.0, 1.0).mean()) * 100.0
+    return float(pair_matrix(jd_vectors, cv_vectors).mean()) * 100.0
 
 
 def pooled_cosine_scores(jd_vectors: np.ndarray, cv_vectors: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -66,7 +71,7 @@ def pooled_cosine_scores(jd_vectors: np.ndarray, cv_vectors: np.ndarray, counts:
 
     ``cv_vectors`` stacks every CV's chunk vectors, ``counts`` says how many rows each CV has.
     """
-    return _pool_scores(np.clip(jd_vectors @ cv_vectors.T, 0.0, 1.0), np.asarray(counts, dtype=np.int64))
+    return _pool_scores(pair_matrix(jd_vectors, cv_vectors), np.asarray(counts, dtype=np.int64))
 
 
 def _pool_scores(pool: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -260,7 +265,7 @@ class ChunkAveragedCosineScorer:
             means = np.array([m.mean(dtype=np.float64) if m.size else 0.0 for m in matrices])
             scores = np.round(means * 100.0, 2)
         else:
-            pool = np.clip(jd_vectors @ cv_vectors.T, 0.0, 1.0)  # JD chunks × every chunk of every CV
+            pool = pair_matrix(jd_vectors, cv_vectors)  # JD chunks × every chunk of every CV
             matrices = np.split(pool, splits, axis=1)
             scores = _pool_scores(pool, counts)
         scores = self.document_scores(job_text, jd_vectors, scores, cv_vectors, counts)
@@ -312,7 +317,7 @@ class ChunkAveragedCosineScorer:
         self, job_text: str, jd_vectors: np.ndarray, cv_texts: Sequence[str], cv_vectors: Sequence[np.ndarray]
     ) -> list[np.ndarray]:
         """Pair scores in [0, 1] of every JD chunk × CV chunk, one matrix per CV (the part subclasses change)."""
-        return [np.clip(jd_vectors @ v.T, 0.0, 1.0) for v in cv_vectors]
+        return [pair_matrix(jd_vectors, v) for v in cv_vectors]
 
 
 TRAINED_SCORERS = {
