@@ -47,7 +47,7 @@ import pandas as pd
 
 from core.errors import ModelUnavailable
 from core.fit import FitClass, Thresholds, tune_thresholds
-from core.scoring import ChunkAveragedCosineScorer, chunk_averaged_score, pooled_cosine_scores
+from core.scoring import ChunkAveragedCosineScorer, chunk_averaged_score, pair_matrix, pooled_cosine_scores
 from core.sections import title_line
 from models.artifacts import artifact_kind
 from models.encoder import TextEncoder
@@ -204,9 +204,8 @@ def title_vectors(encoder: TextEncoder, texts: list[str]) -> np.ndarray:
     """The unit vector of each text's title line (:func:`core.sections.title_line`); a title
     shared by several texts (one posting in many pairs) is encoded once."""
     titles = [title_line(t) or t[:200] for t in texts]
-    distinct = list(dict.fromkeys(titles))
-    vectors = encoder.encode_texts(distinct)
-    return vectors[[distinct.index(t) for t in titles]] if len(distinct) < len(titles) else vectors
+    position = {title: i for i, title in enumerate(dict.fromkeys(titles))}
+    return encoder.encode_texts(list(position))[[position[t] for t in titles]]
 
 
 class OccupationAwareScorer(ChunkAveragedCosineScorer):
@@ -387,9 +386,9 @@ def run_occupation_training(*, pairs_csv: Path, rubric_csv: Path, out: Path, c: 
             _crossval(chunk, match, truth, groups, good_recall_floor=RECALL_FIRST_FLOOR),
     }
     hybrid = lexical_ablation(rubric, chunk, match, truth, groups, idf_corpus=texts)
-    aggregation = {}
-    for name, aggregate in PAIR_MATRIX_AGGREGATIONS.items():
-        signal = np.array([aggregate(j, v) for j, v in zip(jd_vec, cv_vec, strict=True)])
+    aggregation = {}  # the mean's own rows are the crossval rows above
+    for name, reading in PAIR_MATRIX_READINGS.items():
+        signal = np.array([read_pair_matrix(reading, j, v) for j, v in zip(jd_vec, cv_vec, strict=True)])
         aggregation[name] = {"alone": _crossval(signal, None, truth, groups),
                              "blend": _crossval(signal, match, truth, groups)}
     search = share_search(chunk, match, truth)
@@ -429,31 +428,23 @@ RECALL_FIRST_FLOOR = 0.8
 """Good-Fit recall the recall-first thresholds keep on the pairs they are tuned on (report only)."""
 
 
-def _pair_matrix(jd: np.ndarray, cv: np.ndarray) -> np.ndarray:
-    return np.clip(jd @ cv.T, 0.0, 1.0)
-
-
-def best_chunk_score(jd: np.ndarray, cv: np.ndarray) -> float:
-    """0–100: each JD chunk's best CV chunk, mean over JD chunks (0 without chunks)."""
-    return 100.0 * float(_pair_matrix(jd, cv).max(1).mean()) if len(jd) and len(cv) else 0.0
-
-
-def attention_score(jd: np.ndarray, cv: np.ndarray, temperature: float = 0.05) -> float:
-    """0–100: each JD chunk attends over the CV chunks (softmax of cosine / temperature); mean over JD chunks."""
-    if not len(jd) or not len(cv):
-        return 0.0
-    pairs = _pair_matrix(jd, cv)
+def attention_pool(pairs: np.ndarray, temperature: float = 0.05) -> float:
+    """Each JD chunk (row) attends over the CV chunks (softmax of cosine / temperature); mean over JD chunks."""
     weights = np.exp((pairs - pairs.max(1, keepdims=True)) / temperature)
-    return 100.0 * float(((weights / weights.sum(1, keepdims=True)) * pairs).sum(1).mean())
+    return float(((weights / weights.sum(1, keepdims=True)) * pairs).sum(1).mean())
 
 
-PAIR_MATRIX_AGGREGATIONS: dict[str, Callable[[np.ndarray, np.ndarray], float]] = {
-    "mean (shipped)": chunk_averaged_score,
-    "max over CV chunks, mean over JD chunks": best_chunk_score,
-    "attention over CV chunks (temperature 0.05)": attention_score,
+PAIR_MATRIX_READINGS: dict[str, Callable[[np.ndarray], float]] = {
+    "max over CV chunks, mean over JD chunks": lambda pairs: float(pairs.max(1).mean()),
+    "attention over CV chunks (temperature 0.05)": attention_pool,
 }
-"""Ways to read a pair matrix as one score, compared side by side in ``train-occupation``'s report
-(the research's "chunk attention" direction); the scorer uses the mean."""
+"""Other ways than the mean (the scorer's) to read a non-empty pair matrix as one 0–1 score, compared
+side by side in ``train-occupation``'s report (the research's "chunk attention" direction)."""
+
+
+def read_pair_matrix(reading: Callable[[np.ndarray], float], jd: np.ndarray, cv: np.ndarray) -> float:
+    """0–100: ``reading`` of the JD × CV pair matrix (0 without chunks, as the chunk-averaged score)."""
+    return 100.0 * reading(pair_matrix(jd, cv)) if len(jd) and len(cv) else 0.0
 
 
 def lexical_ablation(rubric: pd.DataFrame, chunk: np.ndarray, match: np.ndarray, truth: list[FitClass],
@@ -467,21 +458,19 @@ def lexical_ablation(rubric: pd.DataFrame, chunk: np.ndarray, match: np.ndarray,
     four posting folds and scored on the fifth (the folds of every rubric figure).
     """
     from core.skills import load_skill_extractor
+    from models.baselines import TfidfCosineScorer
     from models.lexical import FEATURE_NAMES, IdfTable, LexicalFeaturizer, extractor_skills
 
     featurizer = LexicalFeaturizer(IdfTable.fit(idf_corpus), skills_of=extractor_skills(load_skill_extractor()))
-    lexical = np.zeros((len(rubric), len(FEATURE_NAMES)))
-    for job_text, rows in rubric.groupby("job_description_text", sort=False).indices.items():
-        lexical[rows] = featurizer.features(str(job_text), rubric["resume_text"].astype(str).iloc[rows].tolist())
-    from models.baselines import TfidfCosineScorer
-
     # The `evaluate` baseline's TF-IDF (sklearn, sublinear tf, English stop words), its IDF fixed on the
     # same training texts rather than on the pairs evaluated.
     baseline_tfidf = TfidfCosineScorer(corpus=idf_corpus)
+    lexical = np.zeros((len(rubric), len(FEATURE_NAMES)))
     sklearn_tfidf = np.zeros(len(rubric))
     for job_text, rows in rubric.groupby("job_description_text", sort=False).indices.items():
-        results = baseline_tfidf.score_batch(str(job_text), rubric["resume_text"].astype(str).iloc[rows].tolist())
-        sklearn_tfidf[rows] = [r.score / 100.0 for r in results]
+        cvs = rubric["resume_text"].astype(str).iloc[rows].tolist()
+        lexical[rows] = featurizer.features(str(job_text), cvs)
+        sklearn_tfidf[rows] = [r.score / 100.0 for r in baseline_tfidf.score_batch(str(job_text), cvs)]
     base = {"chunk-averaged cosine": np.asarray(chunk) / 100.0, "occupation match": np.asarray(match)}
     named = dict(zip(FEATURE_NAMES, lexical.T, strict=True))
     rows_: dict[str, dict[str, np.ndarray]] = {"chunk-averaged cosine + occupation match (linear)": base}
@@ -497,51 +486,56 @@ def lexical_ablation(rubric: pd.DataFrame, chunk: np.ndarray, match: np.ndarray,
 
 def _crossval_linear(features: np.ndarray, truth: list[FitClass], groups: list[str]) -> dict[str, float]:
     """Rubric figures of a least-squares fit of the 0 / 0.5 / 1 targets, fit and thresholds per posting fold."""
-    from models.crossval import summary
-    from models.evaluation import group_folds
-
-    folds = group_folds(groups)
     design = np.column_stack([features, np.ones(len(features))])
     targets = np.array([t.target for t in truth])
-    predicted: list[FitClass | None] = [None] * len(truth)
-    for fold in range(int(folds.max()) + 1):
-        train, test = np.flatnonzero(folds != fold), np.flatnonzero(folds == fold)
+
+    def fit(train: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
         weights = np.linalg.lstsq(design[train], targets[train], rcond=None)[0]
-        t = tune_thresholds((100.0 * design[train] @ weights).tolist(), [truth[i] for i in train],
-                            source=f"fold {fold + 1}")
-        for i, score in zip(test, 100.0 * design[test] @ weights, strict=True):
-            predicted[i] = t.classify(float(score))
-    return {k: round(v, 4) for k, v in summary(truth, [p for p in predicted if p is not None]).items()}
+        return lambda rows: 100.0 * design[rows] @ weights
+
+    return _crossval_by_posting(fit, truth, groups)
 
 
 def _crossval(chunk: np.ndarray | None, match: np.ndarray | None, truth: list[FitClass], groups: list[str],
               *, good_recall_floor: float | None = None) -> dict[str, float]:
     """Rubric figures with the blend *and* the thresholds chosen on the other posting folds.
 
-    The folds are :func:`models.evaluation.group_folds`, the ones every rubric figure uses. With
-    one of ``chunk`` / ``match`` missing, that signal alone is scored (thresholds still per fold).
-    ``good_recall_floor`` tunes recall-first thresholds (:func:`core.fit.tune_thresholds`).
+    With one of ``chunk`` / ``match`` missing, that signal alone is scored (thresholds still per
+    fold). ``good_recall_floor`` tunes recall-first thresholds (:func:`core.fit.tune_thresholds`).
     """
-    from models.crossval import summary
-    from models.evaluation import group_folds
-
-    folds = group_folds(groups)
     n = len(truth)
     chunk_ = np.zeros(n) if chunk is None else np.asarray(chunk)
     match_ = np.zeros(n) if match is None else np.asarray(match)
-    predicted: list[FitClass | None] = [None] * n
-    for fold in range(int(folds.max()) + 1):
-        train, test = np.flatnonzero(folds != fold), np.flatnonzero(folds == fold)
+
+    def fit(train: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
         if chunk is None:
             blend = Blend(0.0, 1.0, 0.0)
         elif match is None:
             blend = Blend(1.0, 0.0, 0.0)
         else:
             blend = Blend.fit(chunk_[train], match_[train], [truth[i] for i in train])
-        t = tune_thresholds(blend.apply(chunk_[train], match_[train]).tolist(), [truth[i] for i in train],
-                            source=f"fold {fold + 1}", good_recall_floor=good_recall_floor)
-        for i, score in zip(test, blend.apply(chunk_[test], match_[test]), strict=True):
-            predicted[i] = t.classify(float(score))
+        return lambda rows: blend.apply(chunk_[rows], match_[rows])
+
+    return _crossval_by_posting(fit, truth, groups, good_recall_floor=good_recall_floor)
+
+
+def _crossval_by_posting(fit: Callable[[np.ndarray], Callable[[np.ndarray], np.ndarray]], truth: list[FitClass],
+                         groups: list[str], *, good_recall_floor: float | None = None) -> dict[str, float]:
+    """Out-of-fold rubric figures: for each fold of :func:`models.evaluation.group_folds` (the folds every
+    rubric figure uses), ``fit`` on the other folds' rows gives a scoring of rows; thresholds are tuned on
+    those rows' scores and classify the fold's."""
+    from models.crossval import summary
+    from models.evaluation import group_folds
+
+    folds = group_folds(groups)
+    predicted: list[FitClass | None] = [None] * len(truth)
+    for fold in range(int(folds.max()) + 1):
+        train, test = np.flatnonzero(folds != fold), np.flatnonzero(folds == fold)
+        score = fit(train)
+        t = tune_thresholds(score(train).tolist(), [truth[i] for i in train], source=f"fold {fold + 1}",
+                            good_recall_floor=good_recall_floor)
+        for i, value in zip(test, score(test), strict=True):
+            predicted[i] = t.classify(float(value))
     return {k: round(v, 4) for k, v in summary(truth, [p for p in predicted if p is not None]).items()}
 
 

@@ -167,19 +167,20 @@ def test_every_training_command_refuses_missing_pairs_with_the_command_that_buil
     assert f"python -m models build-data --out {tmp_path / 'weak'}" in capsys.readouterr().err
 
 
-def test_pair_matrix_aggregations_span_the_mean_and_the_best_chunk() -> None:
-    from models.occupation import PAIR_MATRIX_AGGREGATIONS, attention_score, best_chunk_score
+def test_pair_matrix_readings_span_the_mean_and_the_best_chunk() -> None:
+    from models.occupation import PAIR_MATRIX_READINGS, attention_pool, read_pair_matrix
 
     rng = np.random.default_rng(3)
     jd, cv = rng.normal(size=(2, 8)), rng.normal(size=(4, 8))
     jd /= np.linalg.norm(jd, axis=1, keepdims=True)
     cv /= np.linalg.norm(cv, axis=1, keepdims=True)
     pairs = np.clip(jd @ cv.T, 0, 1)
-    assert best_chunk_score(jd, cv) == pytest.approx(100 * pairs.max(1).mean())
-    assert attention_score(jd, cv, temperature=1e-4) == pytest.approx(best_chunk_score(jd, cv), abs=1e-3)
-    assert attention_score(jd, cv, temperature=1e4) == pytest.approx(100 * pairs.mean(), abs=1e-3)
-    for aggregate in PAIR_MATRIX_AGGREGATIONS.values():
-        assert aggregate(jd, cv[:0]) == 0.0 and 0.0 <= aggregate(jd, cv) <= 100.0
+    best = read_pair_matrix(PAIR_MATRIX_READINGS["max over CV chunks, mean over JD chunks"], jd, cv)
+    assert best == pytest.approx(100 * pairs.max(1).mean())
+    assert 100 * attention_pool(pairs, temperature=1e-4) == pytest.approx(best, abs=1e-3)  # cold: the best chunk
+    assert attention_pool(pairs, temperature=1e4) == pytest.approx(pairs.mean(), abs=1e-5)  # hot: the mean
+    for reading in PAIR_MATRIX_READINGS.values():
+        assert read_pair_matrix(reading, jd, cv[:0]) == 0.0 and 0.0 <= read_pair_matrix(reading, jd, cv) <= 100.0
 
 
 def test_the_linear_cross_validation_scores_each_fold_with_a_fit_from_the_others() -> None:
