@@ -207,7 +207,10 @@ def evaluate_ranking(
         logger.warning("%d JD(s) have a category with no CV in the pool and are skipped", len(skipped))
     if not jobs:
         raise ValueError("no JD has a category present in the CV pool")
-    relevance = {cat: [c == category_key(cat) for c in cv_categories] for _, _, cat in jobs}
+    relevance: dict[str, list[bool]] = {}
+    for _, _, cat in jobs:
+        key = category_key(cat)
+        relevance[cat] = [c == key for c in cv_categories]
     prevalence = [float(np.mean(relevance[cat])) for _, _, cat in jobs]
 
     done: dict[tuple[str, str], dict] = {}
