@@ -156,7 +156,8 @@ def test_a_new_model_version_keeps_the_earlier_cvs_in_the_ranking(engine, scorer
                                                      model_version=upgraded.version) == []
 
 
-def test_a_job_with_its_own_title_is_scored_with_it(engine, scorer, skill_extractor) -> None:
+def test_a_job_with_its_own_title_is_scored_with_it(engine, scorer, skill_extractor,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     description = "About us: a family-run hotel by the lake.\nCroissants, chocolate, kitchen leadership."
     job = create_job(engine, description=description, title="Pastry Chef", extractor=skill_extractor)
     read: list[str] = []
@@ -166,9 +167,6 @@ def test_a_job_with_its_own_title_is_scored_with_it(engine, scorer, skill_extrac
         read.append(job_text)
         return original(job_text, cv_texts, **kwargs)
 
-    scorer.score_batch = spy
-    try:
-        rank_uploads(engine, job_id=job, uploads=_uploads(), scorer=scorer, extractor=skill_extractor)
-    finally:
-        del scorer.score_batch
+    monkeypatch.setattr(scorer, "score_batch", spy)
+    rank_uploads(engine, job_id=job, uploads=_uploads(), scorer=scorer, extractor=skill_extractor)
     assert read and all(text == "Pastry Chef\n" + description for text in read)
