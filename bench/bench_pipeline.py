@@ -6,7 +6,8 @@ Parsing: real CV PDFs (``../shared/data/resumes_by_category/livecareer_pdfs`` by
 CVs/s: pdfplumber only (the baseline), the pypdfium2 fast path in one process, and the fast
 path in a process pool on all cores (``parse_many``). Scoring: the chunk-averaged scorer (all
 chunks of the batch in length-sorted batches, JD encoded once, shared chunks once) against the naive way (every JD chunk × CV chunk pair
-encoded on its own, batch 1, no caching), pairs/s and CVs/s. Prints figures; asserts nothing.
+encoded on its own, batch 1, no caching), pairs/s and CVs/s; the cross-encoder pairing against one
+pair per forward pass in fp32. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -117,6 +118,63 @@ def naive_scores(scorer, job_text: str, cv_texts: list[str]) -> list[float]:  # 
     return scores
 
 
+def cross_encoder_bench(jd: str, texts: list[str], folder: Path | None) -> None:
+    """The cross-encoder pairing next to its naive baseline, on the same CVs.
+
+    Batched: the scorer as the app loads it (adapters merged, pairs length-sorted in batches, bf16 where
+    the CPU has it). Naive: the same trained weights as a plain peft model, one pair per forward pass,
+    fp32. Without ``folder`` both run a cross-encoder with untrained adapters and head: the same forward
+    passes as a trained one, so the same speed (scores meaningless; timing only).
+    """
+    import tempfile
+
+    import torch
+
+    from core.fit import Thresholds
+    from models.cross_encoder import (
+        CrossConfig,
+        CrossEncoderModel,
+        DocumentPairs,
+        PairInputs,
+        chunk_ids,
+        load_cross_scorer,
+        score_document_pairs,
+    )
+    from models.encoder import load_encoder
+
+    with tempfile.TemporaryDirectory() as tmp:
+        if folder is None:
+            folder, config = Path(tmp), CrossConfig()
+            torch.manual_seed(config.seed)
+            CrossEncoderModel(load_encoder(config.encoder, precision="fp32"), config).save(folder)
+            config.save(folder, name="cross-encoder (untrained weights: timing only)", version="untrained")
+            Thresholds(40.0, 60.0, "untrained").save(folder / "thresholds.json")
+        scorer = load_cross_scorer(folder)
+        config = scorer.config
+        scorer.score_batch(JD, texts[:1])  # warm-up
+        started = time.perf_counter()
+        fast = scorer.score_batch(jd, texts)
+        fast_s = time.perf_counter() - started
+        naive_encoder = load_encoder(config.encoder, device=str(scorer.encoder.device), precision="fp32")
+        naive = CrossEncoderModel(naive_encoder, config).to(naive_encoder.device)
+        naive.load_trained(folder)
+        inputs, jd_ids = PairInputs(naive_encoder.tokenizer, config.pair_tokens), chunk_ids(naive_encoder.tokenizer, jd, config)
+        started = time.perf_counter()
+        slow = [score_document_pairs(naive, inputs, DocumentPairs([jd_ids], [chunk_ids(naive_encoder.tokenizer, t, config)],
+                                                                  np.zeros(1, np.float32)), batch=1,
+                                     max_jd=config.score_jd_chunks, max_cv=config.score_cv_chunks)[0][0]
+                for t in texts]
+        naive_s = time.perf_counter() - started
+    pairs = sum(r.pair_matrix.size for r in fast)
+    drift = max(abs(round(float(b), 2) - a.score) for a, b in zip(fast, slow, strict=True))
+    print(f"cross : {scorer.name}: {len(texts)} CVs, {pairs} pairs (≤ {config.score_jd_chunks} JD × {config.score_cv_chunks} "
+          f"CV chunks each) in {fast_s:.2f}s = {pairs / fast_s:.0f} pairs/s, {len(texts) / fast_s * 60:.0f} CVs/min "
+          f"({'bf16' if scorer.encoder.bf16 else 'fp32'}, batches of {scorer.batch}, adapters merged)")
+    print(f"cross : naive (one pair per forward pass, fp32, adapters unmerged): {naive_s:.2f}s = "
+          f"{pairs / naive_s:.0f} pairs/s, {len(texts) / naive_s * 60:.0f} CVs/min → batched is {naive_s / fast_s:.1f}×; "
+          f"max |score difference| {drift:.2f} points")
+
+
 def timed_variant(update: dict, jd: str, texts: list[str], reference: list) -> tuple[float, float]:  # type: ignore[type-arg]
     """The default scorer loaded with ``update`` to its settings, warmed up, then timed on the same
     texts: (seconds, max |score difference| against ``reference``)."""
@@ -135,7 +193,8 @@ def main() -> None:
     parser.add_argument("--naive", type=int, default=8, help="CVs for the (slow) naive baseline")
     parser.add_argument("--trained", type=Path, default=None, help="a folder of trained artifacts to time too")
     parser.add_argument("--int8", action="store_true", help="also time the scorer with an int8-quantised encoder")
-    parser.add_argument("--cross", type=Path, default=None, help="a cross-encoder folder (train-cross) to time too")
+    parser.add_argument("--cross", type=Path, default=None, help="a cross-encoder folder (train-cross) to time "
+                        "(default: one with untrained weights, which runs the same forward passes)")
     parser.add_argument("--jd-lengths", default="", help="e.g. 1,2,3,4,5: also time batched vs naive for a real "
                         "posting of each length in chunks, on the --naive CVs")
     args = parser.parse_args()
@@ -217,10 +276,7 @@ def main() -> None:
         print(f"int8  : {len(texts)} CVs in {int8_s:.2f}s = {pairs / int8_s:.0f} pairs/s, {len(texts) / int8_s:.1f} CVs/s "
               f"({fast_s / int8_s:.2f}× the scorer above; {(pairs / int8_s) / (naive_pairs / naive_s):.1f}× the naive pairs/s)")
         print(f"int8  : max |score difference| vs the scorer above on these {len(texts)} CVs = {drift:.2f} points")
-    if args.cross is not None:
-        from models.cross_encoder import load_cross_scorer
-
-        others.append(("cross-encoder " + args.cross.name, load_cross_scorer(args.cross, device="auto")))
+    cross_encoder_bench(jd, subset, args.cross)
     for label, other in others:
         started = time.perf_counter()
         other.score_batch(jd, texts)

@@ -208,18 +208,24 @@ def _flatten(data: DocumentPairs, rows: Sequence[int], max_jd: int | None, max_c
 
 def score_document_pairs(model: CrossEncoderModel, inputs: PairInputs, data: DocumentPairs, *, batch: int = 32,
                          max_jd: int | None = None, max_cv: int | None = None,
-                         progress: ProgressCallback | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
-    """0–100 chunk-averaged score and the pair matrix of every document pair."""
+                         progress: ProgressCallback | None = None, cpu_bf16: bool = False
+                         ) -> tuple[np.ndarray, list[np.ndarray]]:
+    """0–100 chunk-averaged score and the pair matrix of every document pair.
+
+    A GPU runs under bf16 autocast; a CPU only with ``cpu_bf16`` (the scorer passes its encoder's
+    precision, :func:`models.encoder.resolve_bf16`; training and threshold tuning stay fp32).
+    """
     model.eval()
     device = next(model.parameters()).device
     pairs, _ = _flatten(data, range(len(data)), max_jd, max_cv)
     order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))  # length bucketing
     values = np.zeros(len(pairs), dtype=np.float32)
+    bf16 = device.type == "cuda" or (cpu_bf16 and device.type == "cpu")
     with torch.inference_mode():
         for begin in range(0, len(order), batch):
             idx = order[begin : begin + batch]
             ids, mask = inputs.build([pairs[i] for i in idx])
-            with torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=device.type == "cuda"):
+            with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
                 values[idx] = model(ids.to(device), mask.to(device)).float().cpu().numpy()
             if progress is not None:
                 progress(min(begin + batch, len(order)), len(order))
@@ -277,20 +283,28 @@ def train_cross_encoder(encoder: TextEncoder, train: DocumentPairs, val: Documen
 
 
 class CrossEncoderScorer:
-    """Scores (JD, CV) documents with the cross-encoder: every JD chunk × CV chunk read together."""
+    """Scores (JD, CV) documents with the cross-encoder: every JD chunk × CV chunk read together.
 
-    def __init__(self, encoder: TextEncoder, folder: Path, *, batch: int = 32) -> None:
+    For inference the LoRA adapters are merged into the backbone's weights (one matrix product per
+    layer instead of three; the ``encoder`` given is changed in place, so give it its own copy), pairs
+    go ``batch`` at a time (default: the encoder's, 8 on a CPU) and a CPU with bf16 instructions runs
+    them under bf16 autocast, as the bi-encoder does (``RECRUIT_PRECISION``). ``bench/bench_pipeline.py``
+    times it against one pair at a time in fp32.
+    """
+
+    def __init__(self, encoder: TextEncoder, folder: Path, *, batch: int | None = None) -> None:
         self.config = CrossConfig.load(folder)
         meta = json.loads((folder / "config.json").read_text())
         self.encoder = encoder
         self.model = CrossEncoderModel(encoder, self.config).to(encoder.device)
         self.model.load_trained(folder)
+        self.model.backbone = self.model.backbone.merge_and_unload()
         self.model.eval()
         self.inputs = PairInputs(encoder.tokenizer, self.config.pair_tokens)
         self.thresholds = Thresholds.load(folder / "thresholds.json")
         self.name = str(meta.get("name", f"cross-encoder:{encoder.name}"))
         self.version = str(meta.get("version", "unversioned"))
-        self.batch = batch
+        self.batch = batch or encoder.batch_size
 
     def chunk(self, text: str) -> list[Chunk]:
         return chunk_text(text, self.encoder.tokenizer, max_tokens=self.config.chunk_tokens, overlap=16)
@@ -302,7 +316,8 @@ class CrossEncoderScorer:
         data = DocumentPairs([[c.token_ids for c in jd_chunks]] * len(cv_texts),
                              [[c.token_ids for c in chunks] for chunks in cv_chunks], np.zeros(len(cv_texts), np.float32))
         scores, matrices = score_document_pairs(self.model, self.inputs, data, batch=self.batch, progress=progress,
-                                                max_jd=self.config.score_jd_chunks, max_cv=self.config.score_cv_chunks)
+                                                max_jd=self.config.score_jd_chunks, max_cv=self.config.score_cv_chunks,
+                                                cpu_bf16=self.encoder.bf16)
         return [ScoreResult(score=round(float(s), 2), fit_class=self.thresholds.classify(round(float(s), 2)),
                             pair_matrix=m.astype(np.float32), jd_chunks=jd_chunks, cv_chunks=chunks,
                             model_name=self.name, model_version=self.version)

@@ -115,6 +115,20 @@ def test_saved_artifact_scores_like_the_trained_model(trained) -> None:  # type:
     assert results[2].cv_chunks == ()
 
 
+def test_the_scorer_merges_the_adapters_and_follows_the_encoders_precision(trained) -> None:  # type: ignore[no-untyped-def]
+    from models.cross_encoder import CrossEncoderScorer
+
+    _, _, folder = trained
+    exact = CrossEncoderScorer(load_encoder("bundled:all-MiniLM-L6-v2", device="cpu", precision="fp32"), folder)
+    assert not any("lora_" in name for name, _ in exact.model.named_parameters())  # merged into the weights
+    assert exact.batch == exact.encoder.batch_size == 8  # the encoder's CPU batch
+    bf16 = CrossEncoderScorer(load_encoder("bundled:all-MiniLM-L6-v2", device="cpu", precision="bf16"), folder)
+    texts = [MATCHING_CV, UNRELATED_CV]
+    a, b = exact.score_batch(f"{JD} Team 0.", texts), bf16.score_batch(f"{JD} Team 0.", texts)
+    assert [r.score for r in b] == pytest.approx([r.score for r in a], abs=1.0)  # bf16 autocast: close, not equal
+    assert any(x.pair_matrix.tolist() != y.pair_matrix.tolist() for x, y in zip(a, b, strict=True))  # bf16 did run
+
+
 def test_a_folder_without_a_cross_encoder_is_refused_clearly(tmp_path: Path) -> None:
     with pytest.raises(ModelUnavailable, match="train-cross"):
         load_cross_scorer(tmp_path)
