@@ -97,7 +97,7 @@ def naive_scores(scorer, job_text: str, cv_texts: list[str]) -> list[float]:  # 
     The pair cosines' mean then goes through the scorer's own ``document_scores`` (the
     occupation blend of the default scorer) with those same vectors, so both sides give one score.
     """
-    enc = dataclasses.replace(scorer.encoder, bf16=False)  # fp32 whatever the scorer's precision
+    enc = dataclasses.replace(scorer.encoder, precision="fp32")  # fp32 whatever the scorer's precision
     scores = []
     for cv in cv_texts:
         jd_chunks, cv_chunks = scorer.chunk(job_text), scorer.chunk(cv)
@@ -169,7 +169,7 @@ def cross_encoder_bench(jd: str, texts: list[str], folder: Path | None) -> None:
     drift = max(abs(round(float(b), 2) - a.score) for a, b in zip(fast, slow, strict=True))
     print(f"cross : {scorer.name}: {len(texts)} CVs, {pairs} pairs (≤ {config.score_jd_chunks} JD × {config.score_cv_chunks} "
           f"CV chunks each) in {fast_s:.2f}s = {pairs / fast_s:.0f} pairs/s, {len(texts) / fast_s * 60:.0f} CVs/min "
-          f"({'bf16' if scorer.encoder.bf16 else 'fp32'}, batches of {scorer.batch}, adapters merged)")
+          f"({scorer.encoder.precision}, batches of {scorer.batch}, adapters merged)")
     print(f"cross : naive (one pair per forward pass, fp32, adapters unmerged): {naive_s:.2f}s = "
           f"{pairs / naive_s:.0f} pairs/s, {len(texts) / naive_s * 60:.0f} CVs/min → batched is {naive_s / fast_s:.1f}×; "
           f"max |score difference| {drift:.2f} points")
@@ -230,12 +230,13 @@ def main() -> None:
     pairs = sum(r.pair_matrix.size for r in results)
     print(f"score : {len(texts)} CVs, {pairs} chunk pairs in {fast_s:.2f}s = {pairs / fast_s:.0f} pairs/s, "
           f"{len(texts) / fast_s:.1f} CVs/s ({scorer.name}, device {scorer.encoder.device}, "
-          f"{'bf16' if scorer.encoder.bf16 else 'fp32'}, {scorer.chunk_tokens}-token chunks)")
-    if scorer.encoder.bf16:  # the same batched scorer in fp32: what bf16 alone brings, and its drift
+          f"{scorer.encoder.precision}, {scorer.chunk_tokens}-token chunks)")
+    half = scorer.encoder.precision
+    if half != "fp32":  # the same batched scorer in fp32: what bf16 / fp16 alone brings, and its drift
         exact_s, drift = timed_variant({"precision": "fp32"}, jd, texts, results)
         print(f"fp32  : the same {len(texts)} CVs in fp32: {exact_s:.2f}s = {pairs / exact_s:.0f} pairs/s, "
-              f"{len(texts) / exact_s:.1f} CVs/s → bf16 is {exact_s / fast_s:.2f}× fp32; max |score difference| "
-              f"= {drift:.2f} points (RECRUIT_PRECISION=fp32 turns bf16 off)")
+              f"{len(texts) / exact_s:.1f} CVs/s → {half} is {exact_s / fast_s:.2f}× fp32; max |score difference| "
+              f"= {drift:.2f} points (RECRUIT_PRECISION=fp32 turns {half} off)")
 
     subset = texts[: args.naive]
     started = time.perf_counter()
@@ -245,7 +246,7 @@ def main() -> None:
     ours = [r.score for r in results[: args.naive]]
     print(f"naive : {len(subset)} CVs, {naive_pairs} pairs in {naive_s:.2f}s = {naive_pairs / naive_s:.0f} pairs/s "
           f"(batch 1, fp32, no caching); max |score difference| vs batched = {max(abs(a - b) for a, b in zip(ours, slow)):.3f}"
-          + (" (bf16 vs fp32)" if scorer.encoder.bf16 else ""))
+          + (f" ({half} vs fp32)" if half != "fp32" else ""))
     print(f"ratio : batched scorer is {(pairs / fast_s) / (naive_pairs / naive_s):.1f}× the naive pairs/s "
           f"(fresh CVs: each CV chunk encoded once, the JD once)")
     if args.jd_lengths:

@@ -48,8 +48,8 @@ class ParseLimits(BaseSettings):
         return value
 
 
-PRECISIONS = ("auto", "fp32", "bf16")
-"""Inference precisions (``RECRUIT_PRECISION``); :func:`models.encoder.resolve_bf16` says what auto means."""
+PRECISIONS = ("auto", "fp32", "bf16", "fp16")
+"""Inference precisions (``RECRUIT_PRECISION``); :func:`models.encoder.resolve_precision` says what auto means."""
 
 
 class Settings(BaseSettings):
@@ -74,8 +74,9 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(default=32, ge=0, description="tokens shared by consecutive chunks")
     batch_size: int = Field(default=0, ge=0, description="chunks per forward pass; 0 = auto (8 on CPU, 64 on GPU)")
     quantize: str = Field(default="none", description="none | int8 (dynamic int8 Linear layers, CPU only)")
-    precision: str = Field(default="auto", description="auto | fp32 | bf16: inference precision; auto = bf16 on a "
-                           "GPU and on a CPU with bf16 instructions (AVX512-BF16, AMX), fp32 elsewhere")
+    precision: str = Field(default="auto", description="auto | fp32 | bf16 | fp16 (GPU only): inference precision; "
+                           "auto = bf16 on a GPU that has it (fp16 on an older one) and on a CPU with bf16 "
+                           "instructions (AVX512-BF16, AMX), fp32 elsewhere")
     shared_data_dir: Path = DEFAULT_SHARED_DATA
 
     @field_validator("device")

@@ -129,6 +129,11 @@ def _attention_modules(model: nn.Module) -> list[str]:
     raise ModelUnavailable("cannot find attention projections to adapt with LoRA in this backbone")
 
 
+def training_half(device: torch.device) -> torch.dtype | None:
+    """Training's autocast: bf16 on a GPU that has it (no loss scaling needed), fp32 elsewhere."""
+    return torch.bfloat16 if device.type == "cuda" and torch.cuda.is_bf16_supported() else None
+
+
 class PairInputs:
     """Builds padded cross-encoder inputs from chunk token ids."""
 
@@ -208,24 +213,21 @@ def _flatten(data: DocumentPairs, rows: Sequence[int], max_jd: int | None, max_c
 
 def score_document_pairs(model: CrossEncoderModel, inputs: PairInputs, data: DocumentPairs, *, batch: int = 32,
                          max_jd: int | None = None, max_cv: int | None = None,
-                         progress: ProgressCallback | None = None, cpu_bf16: bool = False
+                         progress: ProgressCallback | None = None, half: torch.dtype | None = None
                          ) -> tuple[np.ndarray, list[np.ndarray]]:
-    """0–100 chunk-averaged score and the pair matrix of every document pair.
-
-    A GPU runs under bf16 autocast; a CPU only with ``cpu_bf16`` (the scorer passes its encoder's
-    precision, :func:`models.encoder.resolve_bf16`; training and threshold tuning stay fp32).
-    """
+    """0–100 chunk-averaged score and the pair matrix of every document pair, under ``half`` autocast
+    when given (the scorer passes its encoder's precision, :func:`models.encoder.resolve_precision`;
+    training validates as it trains: :func:`training_half`)."""
     model.eval()
     device = next(model.parameters()).device
     pairs, _ = _flatten(data, range(len(data)), max_jd, max_cv)
     order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))  # length bucketing
     values = np.zeros(len(pairs), dtype=np.float32)
-    bf16 = device.type == "cuda" or (cpu_bf16 and device.type == "cpu")
     with torch.inference_mode():
         for begin in range(0, len(order), batch):
             idx = order[begin : begin + batch]
             ids, mask = inputs.build([pairs[i] for i in idx])
-            with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
+            with torch.autocast(device_type=device.type, dtype=half or torch.bfloat16, enabled=half is not None):
                 values[idx] = model(ids.to(device), mask.to(device)).float().cpu().numpy()
             if progress is not None:
                 progress(min(begin + batch, len(order)), len(order))
@@ -262,16 +264,18 @@ def train_cross_encoder(encoder: TextEncoder, train: DocumentPairs, val: Documen
         {"params": list(model.head.parameters()), "lr": config.lr * config.head_lr_factor},
     ], weight_decay=config.weight_decay)
     device = encoder.device
+    half = training_half(device)
 
     def document_scores_of(rows: list[int]) -> torch.Tensor:
         pairs, segments = _flatten(train, rows, config.max_jd_chunks, config.max_cv_chunks)
         ids, mask = inputs.build(pairs)
-        with torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=device.type == "cuda"):
+        with torch.autocast(device_type=device.type, dtype=half or torch.bfloat16, enabled=half is not None):
             pair = model(ids.to(device), mask.to(device)).float().cpu()
         return segment_means(pair, torch.tensor(segments), len(rows))
 
     def validate() -> tuple[float, object]:
-        scores, _ = score_document_pairs(model, inputs, val, max_jd=config.max_jd_chunks, max_cv=config.max_cv_chunks)
+        scores, _ = score_document_pairs(model, inputs, val, max_jd=config.max_jd_chunks, max_cv=config.max_cv_chunks,
+                                         half=half)
         return validation_f1(scores, val.labels)
 
     loop = fit_document_scores(
@@ -287,8 +291,8 @@ class CrossEncoderScorer:
 
     For inference the LoRA adapters are merged into the backbone's weights (one matrix product per
     layer instead of three; the ``encoder`` given is changed in place, so give it its own copy), pairs
-    go ``batch`` at a time (default: the encoder's, 8 on a CPU) and a CPU with bf16 instructions runs
-    them under bf16 autocast, as the bi-encoder does (``RECRUIT_PRECISION``). ``bench/bench_pipeline.py``
+    go ``batch`` at a time (default: the encoder's, 8 on a CPU) in the encoder's precision, as the
+    bi-encoder does (``RECRUIT_PRECISION``: bf16 on a bf16 CPU or GPU, fp16 on an older GPU). ``bench/bench_pipeline.py``
     times it against one pair at a time in fp32.
     """
 
@@ -317,7 +321,7 @@ class CrossEncoderScorer:
                              [[c.token_ids for c in chunks] for chunks in cv_chunks], np.zeros(len(cv_texts), np.float32))
         scores, matrices = score_document_pairs(self.model, self.inputs, data, batch=self.batch, progress=progress,
                                                 max_jd=self.config.score_jd_chunks, max_cv=self.config.score_cv_chunks,
-                                                cpu_bf16=self.encoder.bf16)
+                                                half=self.encoder.half_dtype)
         return [ScoreResult(score=round(float(s), 2), fit_class=self.thresholds.classify(round(float(s), 2)),
                             pair_matrix=m.astype(np.float32), jd_chunks=jd_chunks, cv_chunks=chunks,
                             model_name=self.name, model_version=self.version)
@@ -381,7 +385,8 @@ def run_cross_training(*, pairs_csv: Path, rubric_csv: Path, out: Path, config: 
     rubric = document_pairs(rubric_frame(str(rubric_csv)), encoder.tokenizer, config)
     inputs = PairInputs(encoder.tokenizer, config.pair_tokens)
     t0 = time.perf_counter()
-    scores, _ = score_document_pairs(result.model, inputs, rubric, max_jd=config.score_jd_chunks,
+    scores, _ = score_document_pairs(result.model, inputs, rubric, half=training_half(encoder.device),
+                                     max_jd=config.score_jd_chunks,
                                      max_cv=config.score_cv_chunks)
     score_seconds = time.perf_counter() - t0
     truth = [FitClass.parse(v) for v in rubric.labels]

@@ -112,11 +112,23 @@ class TextEncoder:
     batch_size: int = 64
     pooling: str = "mean"
     tuned: bool = False  # weights changed by training (LoRA merged): never an untrained baseline
-    bf16: bool = False  # forward passes under bf16 autocast (:func:`resolve_bf16`); vectors stay float32
+    precision: str = "fp32"  # fp32, or bf16 / fp16 autocast of the forward passes (:func:`resolve_precision`)
 
     @property
     def dimension(self) -> int:
         return int(self.model.config.hidden_size)
+
+    @property
+    def half_dtype(self) -> torch.dtype | None:
+        """The autocast dtype of inference (vectors stay float32), None for fp32."""
+        return HALF_DTYPES.get(self.precision)
+
+    def gpu_autocast(self) -> torch.dtype | None:
+        """The autocast dtype of a forward pass on a GPU: bf16 (training too), or fp16 for inference only
+        (gradients under fp16 would need loss scaling, which training does not do); None elsewhere."""
+        if self.device.type != "cuda" or (self.precision == "fp16" and torch.is_grad_enabled()):
+            return None
+        return self.half_dtype
 
     def encode_ids(self, chunks: Sequence[Sequence[int]], progress: ProgressCallback | None = None) -> np.ndarray:
         """Encode content token ids (no special tokens) to L2-normalised float32 vectors.
@@ -129,9 +141,10 @@ class TextEncoder:
         order = sorted(range(len(chunks)), key=lambda i: len(chunks[i]))
         out = np.zeros((len(chunks), self.dimension), dtype=np.float32)
         done = 0
-        # On a GPU unit_vectors autocasts itself (training too); a CPU autocasts for inference only.
-        cpu_bf16 = self.bf16 and self.device.type == "cpu"
-        with torch.inference_mode(), torch.autocast(device_type="cpu", dtype=torch.bfloat16, enabled=cpu_bf16):
+        # On a GPU unit_vectors autocasts itself (bf16 training too); a CPU autocasts for inference only.
+        cpu_half = self.half_dtype is not None and self.device.type == "cpu"
+        with torch.inference_mode(), torch.autocast(device_type="cpu", dtype=self.half_dtype or torch.bfloat16,
+                                                    enabled=cpu_half):
             for begin in range(0, len(order), self.batch_size):
                 idx = order[begin : begin + self.batch_size]
                 out[idx] = self.unit_vectors([chunks[i] for i in idx]).cpu().numpy()
@@ -155,7 +168,8 @@ class TextEncoder:
             input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
             mask[row, : len(ids)] = 1
         input_ids, mask = input_ids.to(self.device), mask.to(self.device)
-        with torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=self.bf16 and self.device.type == "cuda"):
+        gpu_half = self.gpu_autocast()
+        with torch.autocast(device_type="cuda", dtype=gpu_half or torch.bfloat16, enabled=gpu_half is not None):
             hidden = self.model(input_ids=input_ids, attention_mask=mask).last_hidden_state
         return torch.nn.functional.normalize(pool(hidden, mask, self.pooling).float(), dim=-1)
 
@@ -252,20 +266,31 @@ def native_cpu_bf16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
         return False
 
 
-def resolve_bf16(precision: str, device: torch.device, *, quantize: str = "none") -> bool:
-    """Whether forward passes run under bf16 autocast: ``auto`` = on a GPU that supports bf16 and on a CPU
-    with bf16 instructions, fp32 elsewhere and with int8; ``fp32`` / ``bf16`` force it."""
+HALF_DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
+
+
+def resolve_precision(precision: str, device: torch.device, *, quantize: str = "none") -> str:
+    """The precision forward passes run in: ``fp32``, or ``bf16`` / ``fp16`` autocast.
+
+    ``auto`` = bf16 on a GPU that supports it, fp16 on an older GPU (before bf16: V100, T4), bf16 on a
+    CPU with bf16 instructions, fp32 elsewhere and with int8. ``fp32`` / ``bf16`` / ``fp16`` force one;
+    fp16 only on a GPU (a CPU has no fast fp16), bf16 only on a GPU or a CPU.
+    """
     if precision not in PRECISIONS:
         raise ModelUnavailable(f"unknown precision {precision!r}; expected one of {', '.join(PRECISIONS)}")
     if quantize == "int8":
-        if precision == "bf16":
-            raise ModelUnavailable("RECRUIT_PRECISION=bf16 and RECRUIT_QUANTIZE=int8 exclude each other: pick one")
-        return False
+        if precision in HALF_DTYPES:
+            raise ModelUnavailable(f"RECRUIT_PRECISION={precision} and RECRUIT_QUANTIZE=int8 exclude each other: pick one")
+        return "fp32"
+    if precision == "fp16" and device.type != "cuda":
+        raise ModelUnavailable("RECRUIT_PRECISION=fp16 is for GPUs; on this device use bf16, fp32 or auto")
+    if precision == "bf16":
+        return "bf16" if device.type in {"cpu", "cuda"} else "fp32"
     if precision != "auto":
-        return precision == "bf16" and device.type in {"cpu", "cuda"}
+        return precision
     if device.type == "cuda":
-        return bool(torch.cuda.is_bf16_supported())
-    return device.type == "cpu" and native_cpu_bf16()
+        return "bf16" if torch.cuda.is_bf16_supported() else "fp16"
+    return "bf16" if device.type == "cpu" and native_cpu_bf16() else "fp32"
 
 
 def load_encoder(spec: str, *, device: str = "auto", batch_size: int = 0, pooling: str = "auto",
@@ -273,10 +298,10 @@ def load_encoder(spec: str, *, device: str = "auto", batch_size: int = 0, poolin
     """Load an encoder by setting: ``bundled:NAME``, a local folder, or a hub id.
 
     ``quantize="int8"`` applies :func:`quantize_int8` (CPU only). ``batch_size`` 0 picks
-    :data:`AUTO_BATCH_SIZE` for the device. ``precision`` (:func:`resolve_bf16`; None: the
+    :data:`AUTO_BATCH_SIZE` for the device. ``precision`` (:func:`resolve_precision`; None: the
     ``RECRUIT_PRECISION`` setting, ``auto`` by default): what must come out the same on every machine
-    (the weak labels, the training vector cache) passes ``fp32``. A CPU's bf16 applies to inference
-    (:meth:`TextEncoder.encode_ids`) only.
+    (the weak labels, the training vector cache) passes ``fp32``. A CPU's bf16 and a GPU's fp16 apply to
+    inference only; a GPU's bf16 to training too.
 
     Raises:
         ModelUnavailable: with what to do, when the weights are not installed or the hub is
@@ -318,12 +343,13 @@ def load_encoder(spec: str, *, device: str = "auto", batch_size: int = 0, poolin
     version = _version_of(spec) + ("+int8" if quantize == "int8" else "")
     if precision is None:
         precision = get_settings().precision
-    bf16 = resolve_bf16(precision, torch_device, quantize=quantize)
+    precision = resolve_precision(precision, torch_device, quantize=quantize)
     logger.info("loaded encoder %s (%s) on %s, %d tokens, %s pooling, %s", name, version, torch_device, max_tokens,
-                pooling, "bf16" if bf16 else "fp32")
+                pooling, precision)
     if batch_size <= 0:
         batch_size = AUTO_BATCH_SIZE["cpu" if torch_device.type == "cpu" else "accelerator"]
-    return TextEncoder(name, version, tokenizer, model, torch_device, max_tokens, batch_size, pooling, bf16=bf16)
+    return TextEncoder(name, version, tokenizer, model, torch_device, max_tokens, batch_size, pooling,
+                       precision=precision)
 
 
 def _offline() -> bool:

@@ -1,4 +1,5 @@
-"""Inference precision: bf16 where the hardware does it natively, fp32 elsewhere, and what bf16 changes."""
+"""Inference precision: bf16 where the hardware does it natively, fp16 on a GPU without it, fp32 elsewhere,
+and what half precision changes."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import torch
 
 import models.encoder as encoder_module
 from core.errors import ModelUnavailable
-from models.encoder import resolve_bf16
+from models.encoder import resolve_precision
 
 CPU = torch.device("cpu")
 TEXTS = [
@@ -21,27 +22,33 @@ TEXTS = [
 
 
 @pytest.mark.parametrize(("precision", "native", "expected"), [
-    ("fp32", True, False), ("bf16", False, True), ("auto", True, True), ("auto", False, False)])
+    ("fp32", True, "fp32"), ("bf16", False, "bf16"), ("auto", True, "bf16"), ("auto", False, "fp32")])
 def test_the_cpu_runs_bf16_when_asked_or_when_auto_finds_bf16_instructions(
-        precision: str, native: bool, expected: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+        precision: str, native: bool, expected: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(encoder_module, "native_cpu_bf16", lambda: native)
-    assert resolve_bf16(precision, CPU) is expected
+    assert resolve_precision(precision, CPU) == expected
 
 
 def test_auto_follows_the_gpu_and_never_guesses_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    cuda = torch.device("cuda")
     monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: True)
-    assert resolve_bf16("auto", torch.device("cuda")) is True
+    assert resolve_precision("auto", cuda) == "bf16"
     monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: False)
-    assert resolve_bf16("auto", torch.device("cuda")) is False  # an older GPU: fp32
-    assert resolve_bf16("auto", torch.device("mps")) is False
+    assert resolve_precision("auto", cuda) == "fp16"  # an older GPU (V100, T4): fp16
+    assert resolve_precision("fp16", cuda) == "fp16" and resolve_precision("fp32", cuda) == "fp32"
+    assert resolve_precision("auto", torch.device("mps")) == "fp32"
+    assert resolve_precision("bf16", torch.device("mps")) == "fp32"
 
 
-def test_int8_runs_without_bf16_and_asking_for_both_is_a_clear_error() -> None:
-    assert resolve_bf16("auto", CPU, quantize="int8") is False
-    with pytest.raises(ModelUnavailable, match="exclude each other"):
-        resolve_bf16("bf16", CPU, quantize="int8")
+def test_fp16_is_for_gpus_and_int8_runs_in_fp32_only() -> None:
+    with pytest.raises(ModelUnavailable, match="fp16 is for GPUs"):
+        resolve_precision("fp16", CPU)
+    assert resolve_precision("auto", CPU, quantize="int8") == "fp32"
+    for half in ("bf16", "fp16"):
+        with pytest.raises(ModelUnavailable, match="exclude each other"):
+            resolve_precision(half, CPU, quantize="int8")
     with pytest.raises(ModelUnavailable, match="unknown precision"):
-        resolve_bf16("fp8", CPU)
+        resolve_precision("fp8", CPU)
 
 
 def test_the_precision_setting_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -49,7 +56,7 @@ def test_the_precision_setting_is_checked(monkeypatch: pytest.MonkeyPatch) -> No
 
     from core.config import Settings
 
-    assert Settings(precision=" BF16 ").precision == "bf16"
+    assert Settings(precision=" BF16 ").precision == "bf16" and Settings(precision="fp16").precision == "fp16"
     with pytest.raises(ValidationError, match="RECRUIT_PRECISION"):
         Settings(precision="half")
     monkeypatch.delenv("RECRUIT_PRECISION", raising=False)
@@ -68,17 +75,38 @@ def test_native_bf16_needs_the_cpu_flag_and_is_never_guessed(tmp_path) -> None: 
 
 def test_bf16_vectors_are_float32_unit_vectors_close_to_fp32(encoder) -> None:
     exact = encoder.encode_texts(TEXTS)
-    fast = dataclasses.replace(encoder, bf16=True).encode_texts(TEXTS)
+    fast = dataclasses.replace(encoder, precision="bf16").encode_texts(TEXTS)
     assert fast.dtype == np.float32
     assert np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-5)
     assert float(np.min((exact * fast).sum(axis=1))) > 0.999
     assert not np.array_equal(exact, fast)  # bf16 did run: its rounding shows
 
 
+def test_the_fp16_autocast_path_gives_float32_unit_vectors_close_to_fp32(encoder) -> None:
+    """fp16 runs on GPUs; the same autocast code path on this CPU checks what it hands back."""
+    exact = encoder.encode_texts(TEXTS)
+    half = dataclasses.replace(encoder, precision="fp16")
+    assert half.half_dtype is torch.float16 and encoder.half_dtype is None
+    fast = half.encode_texts(TEXTS)
+    assert fast.dtype == np.float32 and np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-5)
+    assert float(np.min((exact * fast).sum(axis=1))) > 0.999
+    assert not np.array_equal(exact, fast)
+
+
+def test_a_gpu_autocasts_bf16_always_and_fp16_for_inference_only(encoder) -> None:
+    gpu = torch.device("cuda")  # only the decision is checked: no forward pass runs on it
+    bf16, fp16 = (dataclasses.replace(encoder, device=gpu, precision=p) for p in ("bf16", "fp16"))
+    assert bf16.gpu_autocast() is torch.bfloat16 and fp16.gpu_autocast() is None  # gradients on: fp16 is off
+    with torch.inference_mode():
+        assert bf16.gpu_autocast() is torch.bfloat16 and fp16.gpu_autocast() is torch.float16
+        assert dataclasses.replace(encoder, device=gpu).gpu_autocast() is None  # fp32
+        assert dataclasses.replace(encoder, precision="bf16").gpu_autocast() is None  # a CPU: encode_ids casts
+
+
 def test_a_bf16_scorer_ranks_like_fp32_within_a_fraction_of_a_point(scorer) -> None:
     from core.scoring import ChunkAveragedCosineScorer
 
-    fast = ChunkAveragedCosineScorer(dataclasses.replace(scorer.encoder, bf16=True), thresholds=scorer.thresholds,
+    fast = ChunkAveragedCosineScorer(dataclasses.replace(scorer.encoder, precision="bf16"), thresholds=scorer.thresholds,
                                      chunk_tokens=scorer.chunk_tokens, overlap=scorer.overlap)
     exact_scores = [r.score for r in scorer.score_batch(TEXTS[0], TEXTS[1:] + [TEXTS[0]])]
     fast_scores = [r.score for r in fast.score_batch(TEXTS[0], TEXTS[1:] + [TEXTS[0]])]
@@ -92,5 +120,5 @@ def test_the_encoder_follows_the_precision_setting(monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setenv("RECRUIT_PRECISION", "bf16")
     get_settings.cache_clear()
-    assert load_encoder("bundled:all-MiniLM-L6-v2", device="cpu").bf16 is True
-    assert load_encoder("bundled:all-MiniLM-L6-v2", device="cpu", precision="fp32").bf16 is False
+    assert load_encoder("bundled:all-MiniLM-L6-v2", device="cpu").precision == "bf16"
+    assert load_encoder("bundled:all-MiniLM-L6-v2", device="cpu", precision="fp32").precision == "fp32"
