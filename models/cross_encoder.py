@@ -17,7 +17,7 @@ import json
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -102,7 +102,9 @@ class CrossEncoderModel(nn.Module):
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         hidden = self.backbone(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         pooled = pool(hidden, attention_mask, self.pooling).float()
-        return torch.sigmoid(self.head(pooled)).squeeze(-1)
+        # The head in fp32 whatever the backbone's autocast: a bf16 sigmoid would step scores by 2⁻⁸.
+        with torch.autocast(device_type=pooled.device.type, enabled=False):
+            return torch.sigmoid(self.head(pooled)).squeeze(-1)
 
     def trainable_state(self) -> dict[str, torch.Tensor]:
         """Only what training changed: LoRA adapters and the head."""
@@ -131,7 +133,7 @@ def _attention_modules(model: nn.Module) -> list[str]:
 
 def training_half(device: torch.device) -> torch.dtype | None:
     """Training's autocast: bf16 on a GPU that has it (no loss scaling needed), fp32 elsewhere."""
-    return torch.bfloat16 if device.type == "cuda" and torch.cuda.is_bf16_supported() else None
+    return torch.bfloat16 if device.type == "cuda" and torch.cuda.is_bf16_supported(including_emulation=False) else None
 
 
 class PairInputs:
@@ -304,6 +306,7 @@ class CrossEncoderScorer:
         self.model.load_trained(folder)
         self.model.backbone = self.model.backbone.merge_and_unload()
         self.model.eval()
+        encoder.tuned = True  # its weights now carry the adapters: never an untrained baseline's encoder
         self.inputs = PairInputs(encoder.tokenizer, self.config.pair_tokens)
         self.thresholds = Thresholds.load(folder / "thresholds.json")
         self.name = str(meta.get("name", f"cross-encoder:{encoder.name}"))
@@ -332,7 +335,9 @@ class TopRescorer:
     """Two stages: a fast scorer ranks every CV, the cross-encoder re-scores the top ``k``.
 
     The re-scored CVs keep the top ``k`` places, ordered by the cross-encoder's score (and carry
-    its fit class); the rest keep their first-stage results.
+    its fit class); the rest keep their first-stage results. The two scores' scales differ: a re-scored
+    CV whose cross-encoder score is not above the best first-stage score left below is lifted just
+    above it (and above the re-scored CVs it outranks), so the order holds without ties.
     """
 
     def __init__(self, first: Scorer, cross: CrossEncoderScorer, *, top: int) -> None:
@@ -347,13 +352,16 @@ class TopRescorer:
         top = sorted(range(len(results)), key=lambda i: -results[i].score)[: self.top]
         if not top:
             return results
-        rescored = self.cross.score_batch(job_text, [cv_texts[i] for i in top])
-        floor = max((results[i].score for i in range(len(results)) if i not in set(top)), default=0.0)
+        rescored = dict(zip(top, self.cross.score_batch(job_text, [cv_texts[i] for i in top]), strict=True))
+        chosen = set(top)
+        below = max((results[i].score for i in range(len(results)) if i not in chosen), default=0.0)
         out = list(results)
-        for i, r in zip(top, rescored, strict=True):
-            out[i] = r if r.score > floor else ScoreResult(
-                score=floor + 0.01, fit_class=r.fit_class, pair_matrix=r.pair_matrix, jd_chunks=r.jd_chunks,
-                cv_chunks=r.cv_chunks, model_name=r.model_name, model_version=r.model_version)
+        # From the cross-encoder's lowest to its highest: each at least 0.01 above the one before.
+        for i in sorted(top, key=lambda i: rescored[i].score):
+            r = rescored[i]
+            score = max(r.score, round(below + 0.01, 2))
+            out[i] = r if score == r.score else replace(r, score=score)
+            below = score
         return out
 
 

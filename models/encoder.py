@@ -289,7 +289,8 @@ def resolve_precision(precision: str, device: torch.device, *, quantize: str = "
     if precision != "auto":
         return precision
     if device.type == "cuda":
-        return "bf16" if torch.cuda.is_bf16_supported() else "fp16"
+        # Without emulation: an older GPU (compute capability < 8) "supports" bf16 only by emulating it, slowly.
+        return "bf16" if torch.cuda.is_bf16_supported(including_emulation=False) else "fp16"
     return "bf16" if device.type == "cpu" and native_cpu_bf16() else "fp32"
 
 

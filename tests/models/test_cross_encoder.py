@@ -121,6 +121,10 @@ def test_the_scorer_merges_the_adapters_and_follows_the_encoders_precision(train
     _, _, folder = trained
     exact = CrossEncoderScorer(load_encoder("bundled:all-MiniLM-L6-v2", device="cpu", precision="fp32"), folder)
     assert not any("lora_" in name for name, _ in exact.model.named_parameters())  # merged into the weights
+    assert exact.encoder.tuned  # so evaluate never takes its encoder for an untrained baseline
+    ids, mask = exact.inputs.build([((10, 11, 12), (20, 21))])
+    with torch.inference_mode(), torch.autocast(device_type="cpu", dtype=torch.bfloat16):
+        assert exact.model(ids, mask).dtype == torch.float32  # the head stays fp32 under autocast
     assert exact.batch == exact.encoder.batch_size == 8  # the encoder's CPU batch
     bf16 = CrossEncoderScorer(load_encoder("bundled:all-MiniLM-L6-v2", device="cpu", precision="bf16"), folder)
     texts = [MATCHING_CV, UNRELATED_CV]
@@ -147,6 +151,18 @@ class _Fixed:
         return [ScoreResult(score=self.scores[t], fit_class=self.thresholds.classify(self.scores[t]),
                             pair_matrix=np.zeros((1, 1)), jd_chunks=(), cv_chunks=(), model_name=self.name,
                             model_version="1") for t in cv_texts]
+
+
+def test_top_rescorer_keeps_the_cross_encoders_order_when_it_lifts_scores() -> None:
+    first = _Fixed("fast", {"a": 90.0, "b": 85.0, "c": 80.0, "d": 70.0})
+    cross = _Fixed("cross", {"a": 20.0, "b": 60.0, "c": 10.0})  # all below the first stage's 70 left outside
+    results = TopRescorer(first, cross, top=3).score_batch("jd", ["a", "b", "c", "d"])  # type: ignore[arg-type]
+    scores = dict(zip("abcd", (r.score for r in results), strict=True))
+    assert scores["b"] > scores["a"] > scores["c"] > scores["d"] == 70.0  # the cross-encoder's order, no ties
+    assert scores["c"] == 70.01 and scores["a"] == 70.02 and scores["b"] == 70.03
+    lifted = TopRescorer(first, _Fixed("cross", {"a": 95.0, "b": 60.0, "c": 75.0}), top=3).score_batch(
+        "jd", ["a", "b", "c", "d"])  # type: ignore[arg-type]
+    assert [r.score for r in lifted] == [95.0, 70.01, 75.0, 70.0]  # scores above the rest stay as they are
 
 
 def test_top_rescorer_rescores_only_the_top_and_keeps_them_on_top() -> None:

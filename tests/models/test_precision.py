@@ -31,10 +31,13 @@ def test_the_cpu_runs_bf16_when_asked_or_when_auto_finds_bf16_instructions(
 
 def test_auto_follows_the_gpu_and_never_guesses_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
     cuda = torch.device("cuda")
-    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: True)
-    assert resolve_precision("auto", cuda) == "bf16"
-    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: False)
-    assert resolve_precision("auto", cuda) == "fp16"  # an older GPU (V100, T4): fp16
+    from models.cross_encoder import training_half
+
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda including_emulation=True: True)
+    assert resolve_precision("auto", cuda) == "bf16" and training_half(cuda) is torch.bfloat16
+    # An older GPU (V100, T4): torch says True by default there, because it can emulate bf16 (slowly).
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda including_emulation=True: including_emulation)
+    assert resolve_precision("auto", cuda) == "fp16" and training_half(cuda) is None
     assert resolve_precision("fp16", cuda) == "fp16" and resolve_precision("fp32", cuda) == "fp32"
     assert resolve_precision("auto", torch.device("mps")) == "fp32"
     assert resolve_precision("bf16", torch.device("mps")) == "fp32"
