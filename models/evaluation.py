@@ -56,7 +56,7 @@ REQUIRED_COLUMNS = ("resume_text", "job_description_text", "label")
 class PairSet:
     """Labelled pairs ready to score: non-empty CVs only, labels parsed."""
 
-    data: pd.DataFrame  # columns resume_text, job_description_text (str); index 0..n-1
+    data: pd.DataFrame  # columns resume_text, job_description_text (str), jd_group when given; index 0..n-1
     labels: list[FitClass]
     dropped_empty: int
     source: str
@@ -67,6 +67,13 @@ class PairSet:
     @property
     def jd_texts(self) -> list[str]:
         return self.data["job_description_text"].tolist()
+
+    @property
+    def jd_groups(self) -> list[str]:
+        """The posting of each pair, for grouped folds: the file's ``jd_id`` column when it has one (as
+        :func:`models.crossval.rubric_frame` reads fit_labels, so both draw the same folds), else the JD text."""
+        column = "jd_group" if "jd_group" in self.data else "job_description_text"
+        return self.data[column].tolist()
 
     @cached_property
     def content_key(self) -> str:
@@ -100,6 +107,8 @@ def pairs_from_frame(frame: pd.DataFrame, *, source: str) -> PairSet:
             f"{source}: missing column(s) {', '.join(missing)}; need {', '.join(REQUIRED_COLUMNS)}"
         )
     data = frame[list(REQUIRED_COLUMNS)].copy()
+    if "jd_id" in frame.columns:
+        data["jd_group"] = frame["jd_id"].astype(str)
     data["resume_text"] = data["resume_text"].fillna("").astype(str)
     data["job_description_text"] = data["job_description_text"].fillna("").astype(str)
     empty = data["resume_text"].str.strip() == ""
@@ -297,7 +306,7 @@ def evaluate_pairs(
     if len(pairs) == 0:
         raise ValueError(f"{pairs.source}: no pairs to evaluate")
     run_start = time.perf_counter()
-    groups = pairs.jd_texts
+    groups = pairs.jd_groups
     policy, reason, tuning_set = _threshold_policy(pairs, calibration)
     assignments = probe_assignments(pairs, seed=seed)
 
@@ -320,11 +329,6 @@ def evaluate_pairs(
             t = s.thresholds
             predicted = [t.classify(float(v)) for v in scores]
             thresholds = {"policy": "shipped", **_thresholds_dict(t)}
-            # Shipped thresholds tuned on this very file make its figures in-sample (optimistic).
-            if Path(pairs.source).name and Path(pairs.source).name in t.source:
-                thresholds["warning"] = (
-                    f"shipped thresholds were tuned on {pairs.source}: these figures are in-sample"
-                )
         elif policy == "cross-validation":
             predicted, folds = cross_validated_classes(scores, pairs.labels, groups)
             thresholds = {"policy": "cross-validation", "reason": reason, "folds": folds}
@@ -341,6 +345,9 @@ def evaluate_pairs(
                 "pairs": len(tuning_set),
                 **_thresholds_dict(t),
             }
+        warning = in_sample_warning(s, pairs, calibration, retune=retune) if role == "under test" else None
+        if warning:
+            thresholds["warning"] = warning
         key = (s.name, s.version)
         if key not in probes:
             probes[key] = jd_probe(s, pairs, scores, assignments, show_progress=show_progress, shared=shared)
@@ -370,6 +377,32 @@ def evaluate_pairs(
         "scorers": entries,
         "seconds": time.perf_counter() - run_start,
     }
+
+
+def in_sample_warning(scorer: Scorer, pairs: PairSet, calibration: PairSet | None, *, retune: bool) -> str | None:
+    """Why the scorer's figures on ``pairs`` are in-sample (optimistic), or None.
+
+    The scorer's thresholds name the file they were tuned on (``Thresholds.source``); when that is the
+    calibration file and ``pairs`` shares postings with it (compared by content, so a renamed copy
+    counts and an unrelated file of a similar name does not), its shipped thresholds saw these pairs.
+    With ``--retune`` the thresholds are tuned afresh, but an occupation-aware scorer's blend was also
+    fitted on that file (least squares on its labels): still in-sample.
+    """
+    source = scorer.thresholds.source
+    if calibration is not None:
+        tuned_on = Path(calibration.source).name
+        if not tuned_on or tuned_on not in source or not set(pairs.jd_texts) & set(calibration.jd_texts):
+            return None
+    elif not Path(pairs.source).name or Path(pairs.source).name not in source:
+        return None  # no calibration file to compare contents with: the evaluated file's name decides
+    else:
+        tuned_on = Path(pairs.source).name
+    if not retune:
+        return f"shipped thresholds were tuned on {tuned_on}, which shares postings with the evaluated file: these figures are in-sample"
+    if getattr(scorer, "blend", None) is not None:
+        return (f"the scorer's blend was fitted on {tuned_on}, which shares postings with the evaluated file: even with "
+                "re-tuned thresholds these figures are in-sample (train-occupation's cross-validated rows are not)")
+    return None
 
 
 def _threshold_policy(pairs: PairSet, calibration: PairSet | None) -> tuple[str, str, PairSet | None]:

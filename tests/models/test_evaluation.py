@@ -187,6 +187,46 @@ def test_threshold_policy_cv_on_the_calibration_set_else_held_out(monkeypatch: p
     assert all(e["thresholds"]["pairs"] == 3 for e in report["scorers"])
 
 
+def test_the_in_sample_warning_compares_contents_not_file_names() -> None:
+    pairs = pairs_from_frame(tiny_frame(), source="copy_of_cal.csv")  # a renamed copy of the calibration file
+    calibration = pairs_from_frame(tiny_frame(), source="fit_labels.csv")
+    tuned = FakeScorer("under-test")
+    tuned.thresholds = Thresholds(30.0, 60.0, "tuned for weighted F1 on all of fit_labels.csv")
+
+    def warning(scorer, on, cal, retune=False):  # type: ignore[no-untyped-def]
+        return evaluate_pairs(on, scorer, calibration=cal, retune=retune)["scorers"][0]["thresholds"].get("warning")
+
+    assert "in-sample" in warning(tuned, pairs, calibration)  # same postings under another name: warned
+    other = pairs_from_frame(tiny_frame().assign(job_description_text=lambda f: f.job_description_text + " (2024)"),
+                             source="labels.csv")
+    assert warning(tuned, other, calibration) is None  # a name inside "fit_labels.csv", other postings: not
+    assert warning(FakeScorer("under-test"), pairs, calibration) is None  # thresholds tuned elsewhere
+    assert warning(tuned, pairs, calibration, retune=True) is None  # re-tuned out of fold: nothing else was fitted
+    tuned.blend = object()  # an occupation-aware scorer: its blend was fitted on the calibration file too
+    assert "even with re-tuned thresholds" in warning(tuned, pairs, calibration, retune=True)
+
+
+def test_folds_group_by_the_files_jd_id_when_it_has_one() -> None:
+    frame = tiny_frame()
+    frame["jd_id"] = frame["job_description_text"].map({jd: f"id{i}" for i, (jd, _) in enumerate(TOPICS.values())})
+    pairs = pairs_from_frame(frame, source="with_ids.csv")
+    assert pairs.jd_groups == frame.loc[frame.resume_text.str.strip() != "", "jd_id"].tolist()
+    assert pairs_from_frame(tiny_frame(), source="no_ids.csv").jd_groups == pairs.jd_texts
+
+
+def test_evaluate_and_the_trained_heads_draw_the_same_folds_on_fit_labels() -> None:
+    from core.config import get_settings
+    from models.crossval import rubric_frame
+    from models.evaluation import group_folds
+
+    path = get_settings().shared_data_dir / "fit_labels" / "fit_labels.csv"
+    if not path.is_file():
+        pytest.skip("../shared/data/fit_labels is not beside the project")
+    pairs, rubric = load_pairs(path), rubric_frame(str(path))
+    assert pairs.jd_texts == rubric["job_description_text"].astype(str).tolist()  # same rows, same order
+    assert group_folds(pairs.jd_groups).tolist() == group_folds(rubric["jd_group"].tolist()).tolist()
+
+
 def test_jd_probe_compares_own_and_random_other_jd() -> None:
     pairs = pairs_from_frame(tiny_frame(), source="tiny.csv")
     assignments = probe_assignments(pairs, seed=7)
