@@ -90,6 +90,10 @@ def weighted_f1(true: Sequence[FitClass], predicted: Sequence[FitClass]) -> floa
     return result
 
 
+TUNING_BLOCK = 1024
+"""Scores per block of :func:`tune_thresholds`' grid search."""
+
+
 def tune_thresholds(scores: Sequence[float], labels: Sequence[FitClass], *, source: str,
                     good_recall_floor: float | None = None) -> Thresholds:
     """Grid-search the two thresholds that maximise weighted F1 on labelled scores.
@@ -102,27 +106,35 @@ def tune_thresholds(scores: Sequence[float], labels: Sequence[FitClass], *, sour
     values = np.asarray(scores, dtype=float)
     if len(values) == 0:
         raise ValueError("no labelled scores to tune thresholds on")
+    if len(labels) != len(values):
+        raise ValueError(f"{len(values)} scores but {len(labels)} labels: one label per score")
     truth = np.array([CLASSES.index(label) for label in labels])
-    candidates = np.unique(np.round(np.quantile(values, np.linspace(0, 1, 101)), 2))
+    # Thresholds live on the 0–100 scale: candidates outside it (scores of an unbounded fit) are clipped.
+    candidates = np.unique(np.clip(np.round(np.quantile(values, np.linspace(0, 1, 101)), 2), 0.0, 100.0))
     low, high = np.triu_indices(len(candidates))  # every potential ≤ good
-    # predicted class of every score under every threshold pair: (pairs, n)
-    predicted = (values[None, :] >= candidates[low][:, None]).astype(int) + (
-        values[None, :] >= candidates[high][:, None]).astype(int)
+    tp = np.zeros((len(CLASSES), len(low)), dtype=np.int64)
+    fp = np.zeros_like(tp)
+    # Predicted class of every score under every threshold pair, a block of scores at a time (memory
+    # stays ~ pairs × block however many scores there are).
+    for begin in range(0, len(values), TUNING_BLOCK):
+        block, block_truth = values[begin : begin + TUNING_BLOCK], truth[begin : begin + TUNING_BLOCK]
+        predicted = (block[None, :] >= candidates[low][:, None]).astype(np.int8) + (
+            block[None, :] >= candidates[high][:, None]).astype(np.int8)
+        for cls in range(len(CLASSES)):
+            is_pred, is_true = predicted == cls, block_truth == cls
+            tp[cls] += (is_pred & is_true[None, :]).sum(1)
+            fp[cls] += (is_pred & ~is_true[None, :]).sum(1)
     total = np.zeros(len(low))
     good_recall = np.zeros(len(low))
     for cls in range(len(CLASSES)):
-        is_true = truth == cls
-        support = is_true.sum()
+        support = int((truth == cls).sum())
         if support == 0:
             continue
-        is_pred = predicted == cls
-        tp = (is_pred & is_true[None, :]).sum(1)
-        fp = (is_pred & ~is_true[None, :]).sum(1)
-        fn = support - tp
+        fn = support - tp[cls]
         weight = support / len(values) if good_recall_floor is None else 1 / len(CLASSES)
-        total += 2 * tp / np.maximum(2 * tp + fp + fn, 1) * weight
+        total += 2 * tp[cls] / np.maximum(2 * tp[cls] + fp[cls] + fn, 1) * weight
         if CLASSES[cls] is FitClass.GOOD_FIT:
-            good_recall = tp / support
+            good_recall = tp[cls] / support
     if good_recall_floor is not None:
         floor = min(good_recall_floor, float(good_recall.max()))
         total[good_recall < floor - 1e-12] = -1.0

@@ -93,6 +93,22 @@ def test_recall_first_thresholds_keep_good_fit_recall_above_the_floor() -> None:
     assert recall(tune_thresholds(scores, labels, source="max", good_recall_floor=1.5)) == 1.0
 
 
+def test_threshold_tuning_in_blocks_out_of_range_scores_and_mismatched_labels(monkeypatch: pytest.MonkeyPatch) -> None:
+    import core.fit
+
+    rng = np.random.default_rng(0)
+    labels = [FitClass.NO_FIT, FitClass.POTENTIAL_FIT, FitClass.GOOD_FIT] * 40
+    scores = (np.array([c.target for c in labels]) * 60 + rng.normal(0, 15, len(labels))).tolist()
+    whole = tune_thresholds(scores, labels, source="t")
+    monkeypatch.setattr(core.fit, "TUNING_BLOCK", 7)  # the same search, a few scores at a time
+    assert tune_thresholds(scores, labels, source="t") == whole
+    stretched = tune_thresholds([-40.0, -5.0] + scores + [130.0], [FitClass.NO_FIT] * 2 + labels + [FitClass.GOOD_FIT],
+                                source="t")  # an unbounded fit's scores: thresholds stay on 0–100
+    assert 0.0 <= stretched.potential <= stretched.good <= 100.0
+    with pytest.raises(ValueError, match="120 scores but 3 labels"):
+        tune_thresholds(scores, labels[:3], source="t")
+
+
 def test_encoder_vectors_are_unit_length_and_deterministic(encoder) -> None:
     a = encoder.encode_texts(["python developer", "pastry chef"])
     b = encoder.encode_texts(["python developer", "pastry chef"])
