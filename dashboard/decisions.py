@@ -31,22 +31,34 @@ def decision_panel(engine: Engine, job_id: int, candidate_id: int) -> None:
     The form remembers the version it was filled from; saving over a newer version (someone else
     saved meanwhile) is refused with the error, and the text typed here stays in the box.
     Every value typed by a person is shown through widgets that never render Markdown or HTML.
+
+    What is typed lives in a plain session key (the draft), copied into the widgets on every run and
+    back by their callbacks: Streamlit drops a widget's own state when its page or candidate is left,
+    and a returning widget showed its defaults ("Undecided", no note) over a stored decision — one
+    click on Save then overwrote it. A draft now survives a page or candidate switch until saved or
+    reloaded; a form nobody typed in follows the database.
     """
     base = f"decision_{job_id}_{candidate_id}"
-    status_key, note_key, version_key = f"{base}_status", f"{base}_note", f"{base}_version"
+    status_key, note_key, draft_key = f"{base}_status", f"{base}_note", f"{base}_draft"
     with session_scope(engine) as session:
         stored = repo.get_decision(session, job_id=job_id, candidate_id=candidate_id)
         history = repo.decision_history(session, job_id=job_id, candidate_id=candidate_id)
-    if note_key not in st.session_state or version_key not in st.session_state:  # (re)opened: fill from the database
-        st.session_state[status_key] = stored.status if stored else "undecided"
-        st.session_state[note_key] = stored.note if stored else ""
-        st.session_state[version_key] = stored.version if stored else 0
-    if DECIDED_BY_KEY in st.session_state and "decision_decided_by" not in st.session_state:
-        st.session_state["decision_decided_by"] = st.session_state[DECIDED_BY_KEY]
+    if draft_key not in st.session_state or not st.session_state[draft_key]["edited"]:  # fill from the database
+        st.session_state[draft_key] = {"status": stored.status if stored else "undecided",
+                                       "note": stored.note if stored else "",
+                                       "version": stored.version if stored else 0, "edited": False}
+    draft = st.session_state[draft_key]
+    st.session_state[status_key], st.session_state[note_key] = draft["status"], draft["note"]
+    st.session_state["decision_decided_by"] = st.session_state.get(DECIDED_BY_KEY, "")
+
+    def keep_draft() -> None:
+        draft.update(status=st.session_state[status_key], note=st.session_state[note_key], edited=True)
+
+    def keep_name() -> None:
+        st.session_state[DECIDED_BY_KEY] = st.session_state["decision_decided_by"]
 
     def reload() -> None:
-        for key in (status_key, note_key, version_key):
-            st.session_state.pop(key, None)
+        st.session_state.pop(draft_key, None)
 
     with st.container(border=True):
         st.subheader("Decision")
@@ -59,16 +71,19 @@ def decision_panel(engine: Engine, job_id: int, candidate_id: int) -> None:
                     f"{decision_text(stored.status)}{was} · version {stored.version}")
         else:
             st.text("No decision yet for this job.")
-        started_from = st.session_state[version_key]
+        started_from = draft["version"]
         newer = stored is not None and stored.version != started_from
         left, right = st.columns([1, 3])
         with left:
-            st.selectbox("Decision", DECISION_STATUSES, format_func=lambda s: s.capitalize(), key=status_key)
-            st.text_input("Your name (optional)", max_chars=200, key="decision_decided_by")
+            st.selectbox("Decision", DECISION_STATUSES, format_func=lambda s: s.capitalize(), key=status_key,
+                         on_change=keep_draft)
+            st.text_input("Your name (optional)", max_chars=200, key="decision_decided_by", on_change=keep_name)
         with right:
             st.text_area("Note (only recruiters see it; erased if the candidate asks to be forgotten)",
-                         max_chars=NOTE_MAX_CHARS, height=110, key=note_key)
-        st.session_state[DECIDED_BY_KEY] = st.session_state.get("decision_decided_by", "")
+                         max_chars=NOTE_MAX_CHARS, height=110, key=note_key, on_change=keep_draft)
+        unsaved = (draft["status"], draft["note"]) != ((stored.status, stored.note) if stored else ("undecided", ""))
+        if draft["edited"] and unsaved and not newer:
+            st.caption("Not saved yet: Save decision keeps these changes, Reload discards them.")
         if newer:
             st.warning("Someone else changed this decision since you opened it: reload to see it (your text "
                        "here is not saved).", icon=":material/sync_problem:")
@@ -80,8 +95,8 @@ def decision_panel(engine: Engine, job_id: int, candidate_id: int) -> None:
             try:
                 with session_scope(engine) as session:
                     done = repo.set_decision(
-                        session, job_id=job_id, candidate_id=candidate_id, status=st.session_state[status_key],
-                        note=st.session_state[note_key], decided_by=st.session_state.get("decision_decided_by", ""),
+                        session, job_id=job_id, candidate_id=candidate_id, status=draft["status"],
+                        note=draft["note"], decided_by=st.session_state.get(DECIDED_BY_KEY, ""),
                         expected_version=started_from)
             except repo.DecisionConflict as exc:
                 st.error(f"Not saved: {exc}. What you typed is still in the box above — copy it before you "
@@ -95,7 +110,7 @@ def decision_panel(engine: Engine, job_id: int, candidate_id: int) -> None:
             except repo.InvalidDecision as exc:
                 st.error(f"Not saved: {exc}.", icon=":material/error:")
             else:
-                st.session_state[version_key] = done.version
+                draft.update(status=done.status, note=done.note, version=done.version, edited=False)
                 st.session_state[f"{base}_saved"] = decision_text(done.status)
                 st.rerun()
         if history:

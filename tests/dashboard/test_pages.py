@@ -307,6 +307,37 @@ def test_candidate_page_saves_a_decision_refuses_a_stale_one_and_keeps_the_text(
     assert list(ranking["Decision"]) == ["Rejected"] and list(ranking["Text from"]) == ["OCR scan"]
 
 
+@pytest.mark.slow
+def test_a_decision_and_a_draft_survive_leaving_the_candidate_page() -> None:
+    job_id, candidate_id = _stored_ranking(ocr=False)
+    at = _new_app()
+    at.switch_page("../pages/candidate.py").run()
+    base = f"decision_{job_id}_{candidate_id}"
+    at.selectbox(key=f"{base}_status").set_value("on hold")
+    at.text_area(key=f"{base}_note").input("call after the holidays")
+    at.text_input(key="decision_decided_by").input("Dana")
+    at.button(key=f"{base}_save").click().run()
+    assert "Decision saved: On hold" in at.success[0].value
+
+    def form() -> tuple[str, str, str]:
+        return (at.selectbox(key=f"{base}_status").value, at.text_area(key=f"{base}_note").value,
+                at.text_input(key="decision_decided_by").value)
+
+    # Leaving the page dropped the widgets' state; coming back showed "Undecided" and no note over
+    # the stored decision, and Save then overwrote it.
+    at.switch_page("../pages/rank.py").run()
+    at.switch_page("../pages/candidate.py").run()
+    assert not at.exception, at.exception
+    assert form() == ("on hold", "call after the holidays", "Dana")
+    at.text_area(key=f"{base}_note").input("unsaved second thought")  # a draft, not saved
+    at.switch_page("../pages/jobs.py").run()
+    at.switch_page("../pages/candidate.py").run()
+    assert form() == ("on hold", "unsaved second thought", "Dana")  # the draft is still there
+    assert any("Not saved yet" in c.value for c in at.caption)
+    at.button(key=f"{base}_reload").click().run()
+    assert form()[:2] == ("on hold", "call after the holidays")  # Reload shows what is stored
+
+
 def test_the_ranking_export_has_decisions_and_notes_with_formulas_neutralised() -> None:
     from datetime import UTC, datetime
 
