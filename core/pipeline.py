@@ -68,8 +68,21 @@ class BatchOutcome:
     def duplicates(self) -> int:
         return sum(1 for r in self.ranked if r.already_stored)
 
+    @property
+    def repeats(self) -> int:
+        """Files that repeat another file of this upload: listed with the failures (with why), read once."""
+        return sum(1 for f in self.failures if f.reason == REPEATED_IN_UPLOAD)
+
+    @property
+    def unreadable(self) -> int:
+        """Failures that are not repeats: the files that could not be read or were refused."""
+        return len(self.failures) - self.repeats
+
     def ranked_by_score(self) -> list[RankedFile]:
         return sorted(self.ranked, key=lambda r: (-r.score, r.filename))
+
+
+REPEATED_IN_UPLOAD = "the same file appears twice in this upload; ranked once"
 
 
 def content_hash(data: bytes) -> str:
@@ -82,9 +95,15 @@ def candidate_name_from_filename(filename: str) -> str:
     return re.sub(r"[\s_\-.]+", " ", stem).strip() or filename
 
 
+TITLE_LABEL = re.compile(r"^\s*(?:job\s*title|position(?:\s*title)?|title|role|vacancy)\s*(?::|\s[-–—]\s)\s*",
+                         re.IGNORECASE)
+"""A label some postings put before their title ("Job Title: Anaplan Developer")."""
+
+
 def job_title_from_text(text: str, fallback: str = "Untitled job") -> str:
-    """The first non-empty line of a JD, shortened: postings start with their title."""
-    return title_line(text) or fallback
+    """The first non-empty line of a JD, shortened, without a "Job title:" label: postings start with their title."""
+    line = title_line(text)
+    return (TITLE_LABEL.sub("", line).strip() or line) if line else fallback
 
 
 def create_job(
@@ -166,7 +185,7 @@ def rank_uploads(
                 repo.add_failure(session, batch_id=outcome.batch_id, filename=failure.filename, reason=failure.reason)
             repo.finish_batch(
                 session, batch_id=outcome.batch_id, files_received=len(files) + refused_on_expansion,
-                ranked=len(outcome.ranked), failed=len(outcome.failures), duplicates=outcome.duplicates, status=status,
+                ranked=len(outcome.ranked), failed=outcome.unreadable, duplicates=outcome.duplicates, status=status,
             )
     scored_now = {r.document_id for r in outcome.ranked}
     earlier = [doc_id for doc_id in left_out if doc_id not in scored_now]
@@ -175,7 +194,7 @@ def rank_uploads(
             engine, job_id=job_id, scorer=scorer, extractor=extractor, document_ids=earlier,
             progress=lambda f, _msg: report(batch_share + (1 - batch_share) * f,
                                             f"re-scoring {len(earlier)} earlier CV(s) with this model")).documents
-    report(1.0, f"ranked {len(outcome.ranked)} CVs, {len(outcome.failures)} could not be read")
+    report(1.0, f"ranked {len(outcome.ranked)} CVs, {outcome.unreadable} could not be read")
     return outcome
 
 
@@ -203,8 +222,9 @@ def _rank_group(
     items: list[_Item] = []
     for upload in group:
         digest = content_hash(upload.data)
-        if digest in seen_in_batch:
-            outcome.failures.append(ParseFailure(upload.filename, "the same file appears twice in this upload; ranked once"))
+        # Empty files all share one hash: each is reported as empty by the parser, not as a repeat.
+        if digest in seen_in_batch and upload.data.strip():
+            outcome.failures.append(ParseFailure(upload.filename, REPEATED_IN_UPLOAD))
             continue
         seen_in_batch.add(digest)
         items.append(_Item(upload, digest))

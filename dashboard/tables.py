@@ -17,9 +17,16 @@ def decision_label(status: str) -> str:
     return "" if status in ("", "undecided") else status.capitalize()
 
 
-def ranking_frame(rows: Sequence[RankingRow], *, top_skills: int = 5, notes: bool = False) -> pd.DataFrame:
+def skills_cell(skills: Sequence[str], top: int | None) -> str:
+    """Skills as one cell: the first ``top`` and how many more (all of them with ``top`` None)."""
+    shown = list(skills if top is None else skills[:top])
+    more = len(skills) - len(shown)
+    return ", ".join(shown) + (f" … (+{more} more)" if more else "")
+
+
+def ranking_frame(rows: Sequence[RankingRow], *, top_skills: int | None = 5, notes: bool = False) -> pd.DataFrame:
     """One row per candidate, best first, with the columns a recruiter scans (``notes``: and the
-    decision notes, for the CSV export)."""
+    decision notes, for the CSV export, which passes ``top_skills=None``: every skill)."""
     columns = {
         "Rank": [r.rank for r in rows],
         "Candidate": [r.candidate_name for r in rows],
@@ -28,8 +35,8 @@ def ranking_frame(rows: Sequence[RankingRow], *, top_skills: int = 5, notes: boo
         "Score": [round(r.score, 1) for r in rows],
         "Fit": [r.fit_class for r in rows],
         "Decision": [decision_label(r.decision) for r in rows],
-        "Matched skills": [", ".join(r.matched_skills[:top_skills]) for r in rows],
-        "Missing skills": [", ".join(r.missing_skills[:top_skills]) for r in rows],
+        "Matched skills": [skills_cell(r.matched_skills, top_skills) for r in rows],
+        "Missing skills": [skills_cell(r.missing_skills, top_skills) for r in rows],
     }
     if notes:
         columns["Decision note"] = [r.decision_note for r in rows]

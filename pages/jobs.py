@@ -6,38 +6,62 @@ import streamlit as st
 
 from core.config import get_settings
 from core.documents import parse_document
-from core.errors import RecruitError
+from core.errors import InvalidInput, RecruitError
 from core.pipeline import create_job
 from dashboard import navigation, resources
 from dashboard.state import JOB_KEY
-from dashboard.widgets import restore_picker
+from dashboard.widgets import job_picker, restore_picker
 from db import repository as repo
 from db.session import session_scope
 
 st.title("Jobs")
 engine = resources.database()
 
-with st.expander("Create a job", expanded=True):
-    title = st.text_input("Title (optional — taken from the first line otherwise)", max_chars=300, key="new_job_title")
-    pasted = st.text_area("Job description", height=220, key="new_job_text",
-                          placeholder="Paste the vacancy text here, or upload it below")
-    uploaded = st.file_uploader("…or upload the description", type=["txt", "pdf", "docx"], key="new_job_file",
-                                max_upload_size=max(1, get_settings().limits.max_file_bytes // (1024 * 1024)))
-    if st.button("Create job", type="primary"):
-        try:
-            if uploaded is not None:
-                description = parse_document(uploaded.getvalue(), uploaded.name,
-                                             limits=get_settings().limits).text
-            else:
-                description = pasted
-            job_id = create_job(engine, description=description, title=title.strip() or None,
-                                extractor=resources.skill_extractor())
-        except RecruitError as exc:
-            source = f" ({uploaded.name})" if uploaded is not None else ""
-            st.error(f"The job was not created{source}: {exc}", icon=":material/error:")
+NEW_JOB_FILE_NONCE = "new_job_file_nonce"
+NEW_JOB_OUTCOME = "new_job_outcome"
+
+
+def create_from_form() -> None:
+    """The Create button's callback: runs before the page, so a created job's form can be emptied (a second
+    click made the same job twice) and the new job is the one the page shows."""
+    title = st.session_state.get("new_job_title", "")
+    pasted = st.session_state.get("new_job_text", "")
+    uploaded = st.session_state.get(f"new_job_file_{st.session_state.get(NEW_JOB_FILE_NONCE, 0)}")
+    source = f" ({uploaded.name})" if uploaded is not None else ""
+    try:
+        if uploaded is not None and pasted.strip():
+            raise InvalidInput("there is a pasted description and an uploaded file; keep one (clear the text box "
+                               "or remove the file with its ×)")
+        if uploaded is not None:
+            description = parse_document(uploaded.getvalue(), uploaded.name, limits=get_settings().limits).text
         else:
-            st.session_state[JOB_KEY] = job_id
-            st.success(f"Job #{job_id} created. Open “Rank CVs” to upload CVs for it.", icon=":material/check_circle:")
+            description = pasted
+        job_id = create_job(engine, description=description, title=title.strip() or None,
+                            extractor=resources.skill_extractor())
+    except RecruitError as exc:
+        reason = str(exc).replace("ask the candidate for a new copy", "save or export the description again")
+        st.session_state[NEW_JOB_OUTCOME] = ("error", f"The job was not created{source}: {reason}")
+    else:
+        st.session_state[JOB_KEY] = job_id
+        st.session_state["new_job_title"], st.session_state["new_job_text"] = "", ""
+        st.session_state[NEW_JOB_FILE_NONCE] = st.session_state.get(NEW_JOB_FILE_NONCE, 0) + 1  # an empty uploader
+        st.session_state[NEW_JOB_OUTCOME] = ("success", f"Job #{job_id} created. Open “Rank CVs” to upload CVs for it.")
+
+
+with st.expander("Create a job", expanded=True):
+    st.text_input("Title (optional — taken from the first line otherwise)", max_chars=300, key="new_job_title")
+    st.text_area("Job description", height=220, key="new_job_text",
+                 placeholder="Paste the vacancy text here, or upload it below")
+    st.file_uploader("…or upload the description", type=["txt", "pdf", "docx"],
+                     key=f"new_job_file_{st.session_state.get(NEW_JOB_FILE_NONCE, 0)}",
+                     max_upload_size=max(1, get_settings().limits.max_file_bytes // (1024 * 1024)))
+    st.button("Create job", type="primary", on_click=create_from_form)
+    if outcome := st.session_state.pop(NEW_JOB_OUTCOME, None):
+        kind, message = outcome
+        if kind == "error":
+            st.error(message, icon=":material/error:")
+        else:
+            st.success(message, icon=":material/check_circle:")
 
 with session_scope(engine) as session:
     jobs = repo.list_jobs(session)
@@ -65,12 +89,8 @@ if not listing:
     st.stop()
 
 st.subheader("Your jobs")
-ids = [row[0] for row in listing]
 titles = {row[0]: f"#{row[0]} · {row[1]}" for row in listing}
-current = st.session_state.get(JOB_KEY)
-choice = st.selectbox("Working on", ids, index=ids.index(current) if current in ids else 0,
-                      format_func=titles.__getitem__, key="jobs_page_select")
-st.session_state[JOB_KEY] = choice
+choice = job_picker([row[0] for row in listing], titles, label="Working on", key="jobs_page_select")
 st.dataframe(
     {
         "Job": [row[0] for row in listing],
@@ -94,8 +114,9 @@ with session_scope(engine) as session:
 st.page_link(navigation.RANK, label="Rank CVs for this job", icon=":material/leaderboard:")
 
 with st.expander("Delete this job"):
+    # One confirmation per job: a tick given for a deleted job must not carry over to the next one.
     sure = st.checkbox(f"Yes, delete job {titles[choice]} and hide its ranking (it can be restored below until "
-                       "it is purged)", key="jobs_page_confirm_delete")
+                       "it is purged)", key=f"jobs_page_confirm_delete_{choice}")
     if st.button("Delete job", disabled=not sure, key="jobs_page_delete"):
         with session_scope(engine) as session:
             repo.delete_job(session, job_id=choice)

@@ -61,7 +61,9 @@ if st.button("Rank these CVs", type="primary", disabled=not files):
         new = len(outcome.ranked) - outcome.duplicates
         st.success(
             f"Ranked {len(outcome.ranked)} CV(s) ({new} new, {outcome.duplicates} already stored); "
-            f"{len(outcome.failures)} file(s) could not be read."
+            f"{outcome.unreadable} file(s) could not be read."
+            + (f" {outcome.repeats} file(s) repeated another of this upload and were ranked once." if outcome.repeats
+               else "")
             + (f" {outcome.rescored} CV(s) ranked earlier by another model version were re-scored with this one, "
                "so the ranking keeps them." if outcome.rescored else ""),
             icon=":material/check_circle:",
@@ -137,7 +139,7 @@ if current is not None:
     rescore_panel(engine, job_id=job_id, scorer=current, shown=(rows[0].model_name, rows[0].model_version))
     if rows[0].model_name == current.name and isinstance(current, ReadsJobOccupation) and job_text.strip():
         st.caption(occupation_reading(current.job_occupations(job_text)))
-st.download_button("Download ranking (CSV)", to_csv_bytes(ranking_frame(rows, notes=True)),
+st.download_button("Download ranking (CSV)", to_csv_bytes(ranking_frame(rows, top_skills=None, notes=True)),
                    file_name=f"ranking-job-{job_id}.csv", mime="text/csv",
                    help="with your decisions and notes")
 st.page_link(navigation.CANDIDATE, label="Open a candidate: skills, evidence and highlights",

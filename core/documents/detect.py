@@ -32,6 +32,15 @@ _FOREIGN_MAGICS: tuple[tuple[bytes, str], ...] = (
 )
 
 
+NOT_CV_TEXT_EXTENSIONS = frozenset({
+    ".exe", ".dll", ".bat", ".cmd", ".com", ".msi", ".sh", ".ps1", ".vbs", ".js", ".py", ".php", ".jar",
+    ".html", ".htm", ".xml", ".json", ".csv", ".tsv", ".log", ".ini", ".cfg", ".conf", ".yaml", ".yml",
+    ".sql", ".css", ".svg", ".eml", ".url", ".lnk"})
+"""Names of programs, scripts, web pages and data files: text under them (``notes.exe`` holding a word) is
+refused rather than ranked as a CV. Text under any other name — none, ``.md``, a name with dots in it
+("Resume - J. Doe") — is read."""
+
+
 def detect_file_type(data: bytes, filename: str) -> str:
     """Say what ``data`` is: ``"pdf"``, ``"docx"``, ``"zip"``, ``"txt"`` or ``"image"`` (PNG, JPEG, TIFF).
 
@@ -70,6 +79,8 @@ def detect_file_type(data: bytes, filename: str) -> str:
         raise ParseError("the ZIP archive is damaged and could not be opened")
     if ext in IMAGE_EXTENSIONS:
         raise ParseError("the image is damaged or not a valid PNG, JPEG or TIFF file; ask the candidate for a new copy")
+    if ext in NOT_CV_TEXT_EXTENSIONS:
+        raise UnsupportedFileType(f"a {ext} file is not a CV document; upload {_SUPPORTED_WORDS}")
     if ext == ".txt" or _looks_like_text(data[:8192]):
         return "txt"
     raise UnsupportedFileType(f"the file type is not supported; upload {_SUPPORTED_WORDS}")

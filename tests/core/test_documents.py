@@ -273,8 +273,13 @@ def test_magic_bytes_beat_the_extension() -> None:
     assert detect_file_type(make_pdf(["Hi"]), "cv.txt") == "pdf"
     assert detect_file_type(make_docx(["Hi"]), "cv.pdf") == "docx"
     assert detect_file_type(b"Plain notes about a candidate", "notes.md") == "txt"
+    assert detect_file_type(b"Jane Doe, accountant", "Resume - J. Doe") == "txt"  # dots in a name: still text
     with pytest.raises(UnsupportedFileType):
         detect_file_type(noise(2000, seed=2), "blob.bin")
+    # Text under a program's, a page's or a data file's name is not a CV to rank (it ranked above real CVs).
+    for name in ("notes.exe", "index.html", "export.csv", "run.sh"):
+        with pytest.raises(UnsupportedFileType, match="is not a CV document"):
+            detect_file_type(b"junk", name)
     assert SUPPORTED_EXTENSIONS == (".pdf", ".docx", ".txt", ".zip", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
 

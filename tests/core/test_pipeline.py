@@ -90,6 +90,10 @@ def test_job_stores_the_skills_it_asks_for(engine, job_id: int) -> None:
 def test_names_and_titles_are_readable() -> None:
     assert candidate_name_from_filename("uploads/anna_smith-CV.pdf") == "anna smith CV"
     assert job_title_from_text("\n\n## Data Engineer\nWe...") == "Data Engineer"
+    assert job_title_from_text("Job Title: Anaplan Developer\nWe...") == "Anaplan Developer"
+    assert job_title_from_text("POSITION – Staff Accountant\n...") == "Staff Accountant"
+    assert job_title_from_text("Title:\nsomething") == "Title"  # nothing after the label: kept as it is
+    assert job_title_from_text("Role-playing game designer\n...") == "Role-playing game designer"
 
 
 def test_stored_cvs_are_never_encoded_twice_and_a_new_job_reranks_the_pool(
@@ -123,6 +127,21 @@ def test_batch_counts_zip_members_refused_before_parsing(engine, scorer, skill_e
     with session_scope(engine) as s:
         (batch,) = repo.list_batches(s, job_id=job_id)
         assert (batch.files_received, batch.ranked, batch.failed) == (3, 1, 2)
+
+
+def test_empty_files_are_reported_empty_and_repeats_are_not_counted_unreadable(
+        engine, scorer, skill_extractor, job_id: int) -> None:
+    cv = CVS["anna_python.txt"]
+    outcome = rank_uploads(engine, job_id=job_id, uploads=[
+        UploadedFile("empty.pdf", b""), UploadedFile("empty.txt", b""), UploadedFile("a.txt", cv),
+        UploadedFile("a_copy.txt", cv)], scorer=scorer, extractor=skill_extractor)
+    reasons = {f.filename: f.reason for f in outcome.failures}
+    assert "empty" in reasons["empty.pdf"] and "empty" in reasons["empty.txt"]  # not "appears twice"
+    assert "appears twice" in reasons["a_copy.txt"]
+    assert (len(outcome.ranked), outcome.unreadable, outcome.repeats) == (1, 2, 1)
+    with session_scope(engine) as s:
+        (batch,) = repo.list_batches(s, job_id=job_id)
+        assert (batch.files_received, batch.ranked, batch.failed) == (4, 1, 2)
 
 
 def test_a_new_model_version_keeps_the_earlier_cvs_in_the_ranking(engine, scorer, skill_extractor, job_id: int,

@@ -210,13 +210,56 @@ def test_jobs_page_deletes_a_job_after_confirmation_and_restores_it() -> None:
     at = _new_app()
     _create_job(at)
     assert at.button(key="jobs_page_delete").disabled
-    at.checkbox(key="jobs_page_confirm_delete").check().run()
+    at.checkbox(key="jobs_page_confirm_delete_1").check().run()
     at.button(key="jobs_page_delete").click().run()
     assert not at.exception, at.exception
     assert any("No job yet" in i.value for i in at.info)
     at.button(key="jobs_page_restore").click().run()
     assert not at.exception, at.exception
     assert list(at.dataframe[0].value["Title"]) == ["Accountant"]
+
+
+def test_a_created_job_is_selected_and_its_form_emptied_and_a_delete_tick_stays_with_its_job() -> None:
+    at = _new_app()
+    _create_job(at)
+    at.text_input(key="new_job_title").input("Line Cook")
+    at.text_area(key="new_job_text").input("We need a line cook: grill, prep, food safety.")
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    assert "Job #2 created" in at.success[0].value
+    # The selector kept job #1 (its own state) and the next upload went to the wrong job.
+    assert at.selectbox(key="jobs_page_select").value == 2 and at.query_params["job"] == "2"
+    assert at.text_area(key="new_job_text").value == "" and at.text_input(key="new_job_title").value == ""
+    at.button[0].click().run()  # a second click on the emptied form makes no second job
+    assert "The job was not created" in at.error[0].value
+    assert len(next(d.value for d in at.dataframe if "Title" in d.value.columns)) == 2
+    at.switch_page("../pages/rank.py").run()
+    assert at.selectbox(key="rank_page_job").value == 2
+    at.switch_page("../pages/jobs.py").run()
+    at.checkbox(key="jobs_page_confirm_delete_2").check().run()
+    at.button(key="jobs_page_delete").click().run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="jobs_page_select").value == 1
+    assert not at.checkbox(key="jobs_page_confirm_delete_1").value  # job #1 was never confirmed
+    assert at.button(key="jobs_page_delete").disabled
+
+
+def test_a_reload_keeps_the_job_from_the_url_and_a_pasted_text_with_a_file_is_refused() -> None:
+    at = _new_app()
+    _create_job(at)
+    at.text_area(key="new_job_text").input("Line Cook\nGrill and prep.")
+    at.button[0].click().run()
+    reloaded = AppTest.from_file(APP, default_timeout=TIMEOUT)  # a new browser session on ?job=1
+    reloaded.query_params["job"] = "1"
+    reloaded.switch_page("../pages/rank.py").run()
+    assert not reloaded.exception, reloaded.exception
+    assert reloaded.selectbox(key="rank_page_job").value == 1
+    at.text_area(key="new_job_text").input("Pastry chef: croissants.")
+    at.file_uploader[0].set_value([("jd.txt", b"Baker: bread and ovens.", "text/plain")])
+    at.run()
+    at.button[0].click().run()
+    assert "a pasted description and an uploaded file" in at.error[0].value
+    assert at.text_area(key="new_job_text").value == "Pastry chef: croissants."  # nothing typed is lost
 
 
 @pytest.mark.slow
@@ -339,7 +382,11 @@ def test_a_decision_and_a_draft_survive_leaving_the_candidate_page() -> None:
 
 
 def test_the_ranking_export_has_decisions_and_notes_with_formulas_neutralised() -> None:
+    import dataclasses
+    import io
     from datetime import UTC, datetime
+
+    import pandas as pd
 
     from dashboard.tables import ranking_frame, to_csv_bytes
     from db.repository import RankingRow
@@ -357,6 +404,11 @@ def test_the_ranking_export_has_decisions_and_notes_with_formulas_neutralised() 
     csv = to_csv_bytes(ranking_frame(rows, notes=True)).decode("utf-8-sig")
     assert "Decision,Matched skills,Missing skills,Decision note" in csv
     assert "'=cmd|' /C calc'!A0" in csv and "\n=cmd" not in csv and ",=cmd" not in csv
+    seven = [f"S{i}" for i in range(7)]
+    rows[0] = dataclasses.replace(rows[0], missing_skills=seven)
+    assert ranking_frame(rows)["Missing skills"][0] == "S0, S1, S2, S3, S4 … (+2 more)"  # on screen: says more
+    exported = pd.read_csv(io.BytesIO(to_csv_bytes(ranking_frame(rows, top_skills=None, notes=True))), encoding="utf-8-sig")
+    assert exported["Missing skills"][0] == ", ".join(seven)  # the export has every skill
 
 
 def test_every_page_has_its_own_url_and_the_root_opens_jobs() -> None:
