@@ -31,6 +31,7 @@ with session_scope(engine) as session:
                                else ("", None))
 job_scorer = job_scorer_picker(engine, job_id=job_id, stored=stored_scorer, default=settings.scorer)
 
+RANKED_MESSAGE_KEY = "rank_page_ranked_message"
 nonce = st.session_state.setdefault(UPLOAD_NONCE_KEY, 0)
 files = st.file_uploader(
     f"CVs — PDF, DOCX, TXT, scans (PNG, JPEG, TIFF) or ZIP; up to {settings.limits.max_files_per_upload} files, "
@@ -59,16 +60,18 @@ if st.button("Rank these CVs", type="primary", disabled=not files):
     else:
         bar.empty()
         new = len(outcome.ranked) - outcome.duplicates
-        st.success(
+        st.session_state[RANKED_MESSAGE_KEY] = (
             f"Ranked {len(outcome.ranked)} CV(s) ({new} new, {outcome.duplicates} already stored); "
             f"{outcome.unreadable} file(s) could not be read."
             + (f" {outcome.repeats} file(s) repeated another of this upload and were ranked once." if outcome.repeats
                else "")
             + (f" {outcome.rescored} CV(s) ranked earlier by another model version were re-scored with this one, "
-               "so the ranking keeps them." if outcome.rescored else ""),
-            icon=":material/check_circle:",
-        )
-        st.session_state[UPLOAD_NONCE_KEY] = nonce + 1  # a fresh, empty uploader for the next batch
+               "so the ranking keeps them." if outcome.rescored else ""))
+        # A fresh, empty uploader (and a disabled button) for the next batch; the message shows after the rerun.
+        st.session_state[UPLOAD_NONCE_KEY] = nonce + 1
+        st.rerun()
+if ranked_message := st.session_state.pop(RANKED_MESSAGE_KEY, None):
+    st.success(ranked_message, icon=":material/check_circle:")
 
 unranked_pool = stored_pool_panel(engine, job_id=job_id, job_scorer=job_scorer)
 

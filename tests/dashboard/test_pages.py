@@ -72,6 +72,8 @@ def test_rank_page_uploads_ranks_and_shows_errors_and_reloads() -> None:
     at.button[0].click().run()
     assert not at.exception, at.exception
     assert "Ranked 2 CV(s)" in at.success[0].value
+    rank_button = next(b for b in at.button if b.label == "Rank these CVs")
+    assert rank_button.disabled and not at.file_uploader[0].value  # an empty uploader for the next batch
     assert "1 file(s) of the last batch could not be ranked" in at.warning[0].value
     ranking, failures = at.dataframe[0].value, at.dataframe[1].value
     assert list(failures["File"]) == ["broken.pdf"] and "damaged" in failures["Reason"][0]
