@@ -7,7 +7,7 @@ import streamlit as st
 from core.config import get_settings
 from core.documents import parse_document
 from core.errors import InvalidInput, RecruitError
-from core.pipeline import create_job
+from core.pipeline import create_job, required_description
 from dashboard import navigation, resources
 from dashboard.state import JOB_KEY
 from dashboard.widgets import job_picker, restore_picker
@@ -36,6 +36,7 @@ def create_from_form() -> None:
             description = parse_document(uploaded.getvalue(), uploaded.name, limits=get_settings().limits).text
         else:
             description = pasted
+        description = required_description(description)  # before the skills model loads for nothing
         job_id = create_job(engine, description=description, title=title.strip() or None,
                             extractor=resources.skill_extractor())
     except RecruitError as exc:

@@ -119,12 +119,12 @@ st.dataframe(
     column_config={
         "Score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100, format="%.1f"),
         "Rank": st.column_config.NumberColumn("Rank", width="small"),
-        "File": st.column_config.TextColumn("File", width="small"),
-        "Fit": st.column_config.TextColumn("Fit", width="small"),
+        "File": st.column_config.TextColumn("File", width="medium"),
+        "Fit": st.column_config.TextColumn("Fit", width=100),  # "Potential Fit" whole
         "Decision": st.column_config.TextColumn("Decision", width=95,
                                                 help="your decision, set on the Candidate page"),
-        "Matched skills": st.column_config.TextColumn("Matched skills", width="large"),
-        "Missing skills": st.column_config.TextColumn("Missing skills", width="large"),
+        "Matched skills": st.column_config.TextColumn("Matched skills", width="medium"),
+        "Missing skills": st.column_config.TextColumn("Missing skills", width="medium"),
         "Text from": st.column_config.TextColumn("Text from", width=80,
                                                  help="OCR scan: the text was recognised from a scanned page; "
                                                       "names and numbers may be misread"),

@@ -144,6 +144,16 @@ def test_empty_files_are_reported_empty_and_repeats_are_not_counted_unreadable(
         assert (batch.files_received, batch.ranked, batch.failed) == (4, 1, 2)
 
 
+def test_a_candidate_is_named_by_the_cvs_header_else_by_the_file(engine, scorer, skill_extractor, job_id: int) -> None:
+    outcome = rank_uploads(engine, job_id=job_id, uploads=[
+        UploadedFile("cv_final_v2.txt", b"John Smith\njohn.smith@example.com | +1 555 123 4567\nStaff Accountant\n"
+                                        b"EXPERIENCE\nAcme, 2019-2022: QuickBooks, GAAP."),
+        UploadedFile("anonymous_cv.txt", b"Professional Summary\nAccountant with 5 years of QuickBooks.")],
+        scorer=scorer, extractor=skill_extractor)
+    assert {r.filename: r.candidate_name for r in outcome.ranked} == {
+        "cv_final_v2.txt": "John Smith", "anonymous_cv.txt": "anonymous cv"}
+
+
 def test_a_new_model_version_keeps_the_earlier_cvs_in_the_ranking(engine, scorer, skill_extractor, job_id: int,
                                                                     encoded: list[int]) -> None:
     import copy
