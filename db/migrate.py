@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -18,9 +20,31 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """One migrating process at a time on a SQLite file: two first runs at once both saw an empty file and
+    both created the tables ("table candidates already exists"). A lock file beside the database (POSIX
+    ``flock``; where there is none, no lock). PostgreSQL runs Alembic's DDL in one transaction."""
+    database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    try:
+        import fcntl
+    except ImportError:  # not POSIX
+        fcntl = None  # type: ignore[assignment]
+    if not database or database == ":memory:" or fcntl is None:
+        yield
+        return
+    lock_path = Path(database).expanduser().with_name(Path(database).name + ".migrate-lock")
+    with open(lock_path, "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database to ``revision`` (creating every table on an empty database)."""
-    with engine.begin() as connection:
+    with _migration_lock(engine), engine.begin() as connection:
         config = alembic_config(engine.url.render_as_string(hide_password=False))
         config.attributes["connection"] = connection
         command.upgrade(config, revision)

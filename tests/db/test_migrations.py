@@ -4,6 +4,7 @@ every row intact, and head goes down to base and up again."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, MetaData, inspect, select
@@ -124,3 +125,20 @@ def test_head_downgrades_to_base_and_upgrades_again(engine: Engine) -> None:
     with session_scope(engine) as session:
         assert repo.list_jobs(session) == []
         assert repo.create_job(session, title="t", description="d").id == 1
+
+
+def test_first_runs_at_once_on_a_new_sqlite_file_all_succeed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Two `core rank` runs started together on a new install crashed ("table candidates already exists")."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    code = ("from db.migrate import open_database, current_tables; import sys; "
+            "print(len(current_tables(open_database(sys.argv[1]))))")
+    for attempt in range(3):
+        url = f"sqlite:///{tmp_path / f'new{attempt}.db'}"
+        runs = [subprocess.Popen([sys.executable, "-c", code, url], cwd=root, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True) for _ in range(3)]
+        results = [(r.wait(timeout=120), r.stdout.read(), r.stderr.read()) for r in runs]
+        assert all(rc == 0 for rc, _, _ in results), [err[-300:] for _, _, err in results]
+        assert len({out for _, out, _ in results}) == 1  # the same tables for all three
