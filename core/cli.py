@@ -42,11 +42,25 @@ logger = logging.getLogger("core.cli")
 
 
 def _iter_inputs(paths: list[Path], failures: list[ParseFailure], max_bytes: int) -> Iterator[UploadedFile]:
-    """Files as given; folders walked recursively (hidden files skipped), sorted for stable output."""
+    """Files as given; folders walked recursively (hidden files skipped), sorted for stable output.
+
+    Inside a folder, symbolic links are reported, not followed: a link to ``/etc/passwd`` was stored and
+    ranked as a candidate. (A file named on the command line is read as given.)
+    """
     for path in paths:
         if path.is_dir():
-            members = sorted(p for p in path.rglob("*") if p.is_file() and not any(
-                part.startswith(".") for part in p.relative_to(path).parts))
+            members = []
+            for p in sorted(path.rglob("*")):
+                relative = p.relative_to(path)
+                if any(part.startswith(".") for part in relative.parts):
+                    continue
+                if any((path / Path(*relative.parts[: i + 1])).is_symlink() for i in range(len(relative.parts))):
+                    if p.is_symlink():  # once, for the link itself (not for what a linked folder holds)
+                        failures.append(ParseFailure(f"{path.name}/{relative.as_posix()}",
+                                                     "a symbolic link inside the folder; it was not followed"))
+                    continue
+                if p.is_file():
+                    members.append(p)
             # Name files as "folder/sub/cv.pdf": readable, and unique within the run.
             names = {m: f"{path.name}/{m.relative_to(path).as_posix()}" for m in members}
         elif path.is_file():

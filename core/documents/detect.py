@@ -35,7 +35,7 @@ _FOREIGN_MAGICS: tuple[tuple[bytes, str], ...] = (
 NOT_CV_TEXT_EXTENSIONS = frozenset({
     ".exe", ".dll", ".bat", ".cmd", ".com", ".msi", ".sh", ".ps1", ".vbs", ".js", ".py", ".php", ".jar",
     ".html", ".htm", ".xml", ".json", ".csv", ".tsv", ".log", ".ini", ".cfg", ".conf", ".yaml", ".yml",
-    ".sql", ".css", ".svg", ".eml", ".url", ".lnk"})
+    ".sql", ".css", ".svg", ".eml", ".url", ".lnk", ".toml", ".lock", ".env", ".properties", ".ipynb"})
 """Names of programs, scripts, web pages and data files: text under them (``notes.exe`` holding a word) is
 refused rather than ranked as a CV. Text under any other name — none, ``.md``, a name with dots in it
 ("Resume - J. Doe") — is read."""

@@ -43,6 +43,21 @@ def test_rank_a_folder_prints_ranking_and_errors(folder: Path, sqlite_url: str, 
     assert "2 file(s) could not be ranked" in out
 
 
+def test_symbolic_links_inside_a_folder_are_reported_not_followed(folder: Path, sqlite_url: str, capsys) -> None:  # type: ignore[no-untyped-def]
+    outside = folder / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("root:x:0:0:root:/root:/bin/bash", encoding="utf-8")
+    (folder / "cvs" / "link.txt").symlink_to(outside / "secret.txt")
+    (folder / "cvs" / "linked_dir").symlink_to(outside, target_is_directory=True)
+    code, out, _ = _run(["rank", "--job", str(folder / "jd.txt"), str(folder / "cvs"), "--db", sqlite_url, "--json"],
+                        capsys)
+    report = json.loads(out)
+    assert code == 0 and "secret" not in out.replace("not followed", "")
+    assert sorted(r["file"] for r in report["ranking"]) == ["cvs/nurse.pdf", "cvs/welder.docx"]
+    reasons = {f["file"]: f["reason"] for f in report["errors"]}
+    assert "not followed" in reasons["cvs/link.txt"] and "not followed" in reasons["cvs/linked_dir"]
+
+
 def test_json_output_and_rerun_adds_no_duplicates(folder: Path, sqlite_url: str, capsys) -> None:  # type: ignore[no-untyped-def]
     args = ["rank", "--job", str(folder / "jd.txt"), str(folder / "cvs"), "--db", sqlite_url, "--json"]
     code, out, _ = _run(args, capsys)
