@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from core.errors import RecruitError
 from core.scoring import ChunkAveragedCosineScorer, ProgressCallback, Scorer
 from models.evaluation import normalised_columns
 from models.metrics import average_precision, ndcg_at_k, precision_at_k, ranked_relevance
@@ -62,6 +63,21 @@ class RankingSet:
     jd_texts: list[str]
     jd_categories: list[str]
     unreadable_cvs: int
+
+
+def read_job_file(path: Path) -> str:
+    """A JD file's text: UTF-8 text as it is; anything else (a PDF, a DOCX, UTF-16 or cp1252 text) through the
+    project's parser, as ``core rank --job`` reads it — not PDF bytes decoded as text, which scored as a JD."""
+    data = path.read_bytes()
+    if path.suffix.lower() not in {".pdf", ".docx"}:
+        try:
+            return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")  # as text mode reads it
+        except UnicodeDecodeError:
+            pass
+    from core.config import get_settings
+    from core.documents import parse_document
+
+    return parse_document(data, path.name, limits=get_settings().limits).text
 
 
 def load_ranking_set(cvs_dir: Path, jds_dir: Path, *, seed: int = 0) -> RankingSet:
@@ -101,15 +117,22 @@ def load_ranking_set(cvs_dir: Path, jds_dir: Path, *, seed: int = 0) -> RankingS
         shown = ", ".join(repr(f) for f in absent[:10])
         shown += f" and {len(absent) - 10} more" if len(absent) > 10 else ""
         raise ValueError(f"{manifest_path} lists {len(absent)} JD file(s) not found in {jds_dir}: {shown}")
-    jd_files, jd_texts, jd_categories = [], [], []
+    jd_files, jd_texts, jd_categories, unreadable = [], [], [], []
     for file, category in zip(manifest["file"], manifest["category"], strict=True):
-        text = (jds_dir / file).read_text(encoding="utf-8-sig", errors="replace")
+        try:
+            text = read_job_file(jds_dir / file)
+        except RecruitError as exc:
+            unreadable.append(f"{file!r} ({exc})")
+            continue
         if not text.strip():
             logger.warning("skipped the empty JD %s", file)
             continue
         jd_files.append(file)
         jd_texts.append(text)
         jd_categories.append(category.strip())
+    if unreadable:
+        raise ValueError(f"{manifest_path} lists {len(unreadable)} JD file(s) that could not be read: "
+                         + "; ".join(unreadable[:10]) + (f"; and {len(unreadable) - 10} more" if len(unreadable) > 10 else ""))
     if not jd_texts:
         raise ValueError(f"{manifest_path} lists no readable JD")
     return RankingSet(

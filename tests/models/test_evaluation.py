@@ -444,6 +444,22 @@ def test_ranking_set_reads_loose_layouts_and_names_missing_jds(tmp_path: Path) -
     gone.to_csv(jds / "manifest.csv", index=False)
     with pytest.raises(ValueError, match=r"lists 2 JD file\(s\) not found.*'gone.txt', ''"):
         load_ranking_set(cvs, jds)
+    # JDs as a PDF, a DOCX and UTF-16 text are read as `core rank --job` reads them (the PDF's bytes were
+    # scored as a JD); a damaged one stops the run, named.
+    from tests.docfactory import make_docx, make_pdf
+
+    (jds / "it.pdf").write_bytes(make_pdf(["Python developer: Django, SQL, Docker."]))
+    (jds / "chef.docx").write_bytes(make_docx(["Pastry chef: croissants, chocolate."]))
+    (jds / "it16.txt").write_bytes("Développeur Python : Django, SQL.".encode("utf-16"))
+    pd.DataFrame({"file": ["it.pdf", "chef.docx", "it16.txt"], "category": ["it", "chef", "it"]}).to_csv(
+        jds / "manifest.csv", index=False)
+    rs = load_ranking_set(cvs, jds)
+    assert "Python developer" in rs.jd_texts[0] and "%PDF" not in rs.jd_texts[0]
+    assert "Pastry chef" in rs.jd_texts[1] and rs.jd_texts[2].startswith("Développeur Python")
+    (jds / "bad.pdf").write_bytes(b"%PDF-1.4 not really")
+    pd.DataFrame({"file": ["bad.pdf"], "category": ["it"]}).to_csv(jds / "manifest.csv", index=False)
+    with pytest.raises(ValueError, match=r"1 JD file\(s\) that could not be read: 'bad.pdf' \(.*damaged"):
+        load_ranking_set(cvs, jds)
 
 
 def test_make_ranking_set_links_cvs_and_writes_the_manifest(tmp_path: Path) -> None:
