@@ -297,8 +297,12 @@ def evaluate_pairs(
     seed: int = 0,
     label: str | None = None,
     show_progress: bool = False,
+    tuned_on: PairSet | None = None,
 ) -> dict:
     """Evaluate ``scorer`` (under test) and ``baselines`` on ``pairs``; a JSON-ready report.
+
+    ``tuned_on``: the pairs the scorer's shipped thresholds (and blend) were fitted on, for the in-sample
+    warning, when they are not ``calibration`` (a custom ``--calibration``); default ``calibration``.
 
     Scores of a baseline identical to the scorer under test (same name and version) are reused,
     not recomputed.
@@ -345,7 +349,8 @@ def evaluate_pairs(
                 "pairs": len(tuning_set),
                 **_thresholds_dict(t),
             }
-        warning = in_sample_warning(s, pairs, calibration, retune=retune) if role == "under test" else None
+        warning = (in_sample_warning(s, pairs, tuned_on or calibration, retune=retune) if role == "under test"
+                   else None)
         if warning:
             thresholds["warning"] = warning
         key = (s.name, s.version)
@@ -457,10 +462,18 @@ def run_evaluation(
     for baseline in baselines:
         if isinstance(baseline, TfidfCosineScorer):
             baseline.fit(list(dict.fromkeys(corpus)))
+    # The shipped thresholds name the file they were tuned on; with a custom --calibration, the in-sample
+    # check still compares the evaluated pairs with that file (fit_labels.csv) when it is at hand.
+    reference = settings.shared_data_dir / "fit_labels" / "fit_labels.csv"
+    tuned_on = None
+    if (cal is None or cal.source not in scorer.thresholds.source) and reference.is_file() \
+            and reference.name in scorer.thresholds.source:
+        tuned_on = load_pairs(reference)
     report = evaluate_pairs(
         pairs,
         scorer,
         baselines,
+        tuned_on=tuned_on,
         calibration=cal,
         retune=retune,
         seed=seed,

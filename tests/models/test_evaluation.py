@@ -202,6 +202,9 @@ def test_the_in_sample_warning_compares_contents_not_file_names() -> None:
     assert warning(tuned, other, calibration) is None  # a name inside "fit_labels.csv", other postings: not
     assert warning(FakeScorer("under-test"), pairs, calibration) is None  # thresholds tuned elsewhere
     assert warning(tuned, pairs, calibration, retune=True) is None  # re-tuned out of fold: nothing else was fitted
+    # A custom --calibration: the warning still compares with the file the thresholds were tuned on.
+    custom = evaluate_pairs(pairs, tuned, calibration=other, tuned_on=calibration)
+    assert "in-sample" in custom["scorers"][0]["thresholds"]["warning"]
     tuned.blend = object()  # an occupation-aware scorer: its blend was fitted on the calibration file too
     assert "even with re-tuned thresholds" in warning(tuned, pairs, calibration, retune=True)
 
