@@ -159,7 +159,11 @@ def _open(args: argparse.Namespace) -> _Session | None:
     except RecruitError as exc:
         sys.stderr.write(f"error: the job description {args.job} is unusable: {exc}\n")
         return None
-    engine = open_database(args.db or settings.resolved_database_url)
+    try:
+        engine = open_database(args.db or settings.resolved_database_url)
+    except RecruitError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return None
     extractor = load_skill_extractor()
     with session_scope(engine) as session:
         existing = repo.find_job_by_description(session, description=jd_doc.text.strip())

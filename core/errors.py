@@ -25,3 +25,7 @@ class ModelUnavailable(RecruitError):
 
 class InvalidInput(RecruitError):
     """A request is malformed (empty job description, unknown job id, ...)."""
+
+
+class DatabaseUnavailable(RecruitError):
+    """The database URL is malformed, or its database cannot be opened or created."""

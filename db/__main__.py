@@ -30,7 +30,13 @@ def main(argv: list[str] | None = None) -> int:
     from db.backup import BackupError, backup, restore
     from db.migrate import open_database
 
-    engine = open_database(args.db or get_settings().resolved_database_url)
+    from core.errors import DatabaseUnavailable
+
+    try:
+        engine = open_database(args.db or get_settings().resolved_database_url)
+    except DatabaseUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)  # noqa: T201
+        return 2
     if args.command in {"forget", "purge"}:
         from datetime import timedelta
 

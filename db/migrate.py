@@ -62,9 +62,30 @@ def current_tables(engine: Engine) -> set[str]:
 
 
 def open_database(url: str) -> Engine:
-    """Engine for ``url`` with the schema migrated to head: what the app and CLI call first."""
+    """Engine for ``url`` with the schema migrated to head: what the app and CLI call first.
+
+    Raises:
+        DatabaseUnavailable: the URL is malformed or names a driver that is not installed, or the
+            database cannot be opened, created or migrated (a read-only folder, a folder or a text file
+            given as the SQLite file, a server that refuses); the message names the URL (password hidden).
+    """
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+    from sqlalchemy.engine import make_url
+
+    from core.errors import DatabaseUnavailable
     from db.session import get_engine
 
-    engine = get_engine(url)
-    upgrade(engine)
+    try:
+        shown = make_url(url).render_as_string(hide_password=True)
+    except ArgumentError as exc:
+        raise DatabaseUnavailable(f"{url!r} is not a database URL; write it as sqlite:////path/to/file.db or "
+                                  "postgresql://user@host/name") from exc
+    try:
+        engine = get_engine(url)
+        upgrade(engine)
+    except NoSuchModuleError as exc:
+        raise DatabaseUnavailable(f"{shown}: no database driver for this URL (use sqlite:// or postgresql://)") from exc
+    except (SQLAlchemyError, OSError) as exc:
+        reason = getattr(exc, "orig", None) or exc
+        raise DatabaseUnavailable(f"cannot open the database {shown}: {reason}") from exc
     return engine

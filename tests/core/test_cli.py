@@ -58,6 +58,15 @@ def test_symbolic_links_inside_a_folder_are_reported_not_followed(folder: Path, 
     assert "not followed" in reasons["cvs/link.txt"] and "not followed" in reasons["cvs/linked_dir"]
 
 
+def test_a_bad_database_is_a_clear_error_with_exit_code_2(folder: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    (folder / "notes.txt").write_text("not a database " * 100, encoding="utf-8")
+    for db, says in [(str(folder / "plain.db"), "is not a database URL"), ("foo://bar", "no database driver"),
+                     (f"sqlite:///{folder}", "cannot open the database"),
+                     (f"sqlite:///{folder / 'notes.txt'}", "cannot open the database")]:
+        code, _, err = _run(["rank", "--job", str(folder / "jd.txt"), str(folder / "cvs"), "--db", db], capsys)
+        assert code == 2 and says in err and "Traceback" not in err, (db, err)
+
+
 def test_json_output_and_rerun_adds_no_duplicates(folder: Path, sqlite_url: str, capsys) -> None:  # type: ignore[no-untyped-def]
     args = ["rank", "--job", str(folder / "jd.txt"), str(folder / "cvs"), "--db", sqlite_url, "--json"]
     code, out, _ = _run(args, capsys)
