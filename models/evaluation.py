@@ -154,9 +154,38 @@ def parse_labels(values: Sequence[object], lines: Sequence[int], *, source: str)
     return labels
 
 
+def read_table(path: Path, **kwargs: object) -> pd.DataFrame:
+    """A CSV as spreadsheets write it: UTF-8 (with or without BOM), UTF-16 (with BOM) or — said in a
+    warning — Windows-1252; commas, or semicolons / tabs when the header has no comma. Errors name the file.
+
+    Raises:
+        ValueError: the file is empty or not a table.
+    """
+    head = path.read_bytes()[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    else:
+        try:
+            path.read_bytes().decode("utf-8")
+            encoding = "utf-8-sig"
+        except UnicodeDecodeError:
+            logger.warning("%s is not UTF-8; read as Windows-1252", path.name)
+            encoding = "cp1252"
+    first_line = head.decode(encoding if encoding != "utf-8-sig" else "utf-8", errors="ignore").lstrip("\ufeff")
+    first_line = first_line.splitlines()[0] if first_line.strip() else ""
+    sep = next((s for s in (",", ";", "\t") if s in first_line), ",")
+    try:
+        return pd.read_csv(path, encoding=encoding, sep=sep, **kwargs)  # type: ignore[arg-type]
+    except pd.errors.EmptyDataError as exc:
+        raise ValueError(f"{path.name}: the file is empty (a CSV with a header row is expected)") from exc
+    except pd.errors.ParserError as exc:
+        raise ValueError(f"{path.name}: not a readable CSV ({exc}); texts with commas, quotes or line breaks "
+                         "must be quoted") from exc
+
+
 def load_pairs(path: Path) -> PairSet:
     """Read a labelled pairs CSV (see the module docstring for the columns)."""
-    return pairs_from_frame(pd.read_csv(path, encoding="utf-8-sig"), source=path.name)
+    return pairs_from_frame(read_table(path), source=path.name)
 
 
 def score_pairs(scorer: Scorer, pairs: PairSet, *, show_progress: bool = False,
@@ -592,8 +621,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--calibration",
         type=Path,
-        default=get_settings().shared_data_dir / "fit_labels" / "fit_labels.csv",
-        help="labelled pairs to tune baseline thresholds on (default: fit_labels.csv)",
+        default=None,
+        help="labelled pairs to tune baseline thresholds on (default: ../shared/data/fit_labels/fit_labels.csv, "
+             "when it is there; a file named here must exist)",
     )
     p.add_argument(
         "--retune", action="store_true", help="tune the scorer under test's thresholds like the baselines'"
@@ -608,6 +638,13 @@ def run_cli(args: argparse.Namespace) -> int:
     if not args.data.is_file():
         sys.stderr.write(f"error: no labelled pairs at {args.data}\n")
         return 2
+    if args.calibration is not None and not args.calibration.is_file():  # a typo: not a silent fallback
+        sys.stderr.write(f"error: no calibration pairs at {args.calibration}\n")
+        return 2
+    if args.calibration is None:
+        from core.config import get_settings
+
+        args.calibration = get_settings().shared_data_dir / "fit_labels" / "fit_labels.csv"
     try:
         report = run_evaluation(
             args.data,

@@ -36,7 +36,7 @@ import pandas as pd
 
 from core.errors import RecruitError
 from core.scoring import ChunkAveragedCosineScorer, ProgressCallback, Scorer
-from models.evaluation import normalised_columns
+from models.evaluation import normalised_columns, read_table
 from models.metrics import average_precision, ndcg_at_k, precision_at_k, ranked_relevance
 from models.vectors import SharedVectors
 
@@ -107,7 +107,7 @@ def load_ranking_set(cvs_dir: Path, jds_dir: Path, *, seed: int = 0) -> RankingS
     order = np.random.default_rng(seed).permutation(len(readable))
     pool = [readable[i] for i in order]
 
-    manifest = normalised_columns(pd.read_csv(manifest_path, dtype=str, encoding="utf-8-sig")).fillna("")
+    manifest = normalised_columns(read_table(manifest_path, dtype=str)).fillna("")
     missing = {"file", "category"} - set(manifest.columns)
     if missing:
         raise ValueError(f"{manifest_path}: missing column(s) {', '.join(sorted(missing))}")

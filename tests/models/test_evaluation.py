@@ -100,6 +100,18 @@ def test_pairs_file_columns_any_case_and_bad_labels_named_by_line(tmp_path: Path
         load_pairs(path)
 
 
+def test_pairs_files_in_spreadsheet_encodings_and_separators_and_clear_errors(tmp_path: Path) -> None:
+    frame = tiny_frame().iloc[:3].assign(resume_text=lambda f: f.resume_text + " Café; crème")
+    for name, kwargs in [("utf16.csv", {"encoding": "utf-16"}), ("cp1252.csv", {"encoding": "cp1252"}),
+                         ("semicolon.csv", {"sep": ";"}), ("tab.csv", {"sep": "\t"})]:
+        frame.to_csv(tmp_path / name, index=False, **kwargs)
+        pairs = load_pairs(tmp_path / name)
+        assert len(pairs) == 3 and pairs.data["resume_text"][0].endswith("Café; crème"), name
+    (tmp_path / "empty.csv").write_bytes(b"")
+    with pytest.raises(ValueError, match="empty.csv: the file is empty"):
+        load_pairs(tmp_path / "empty.csv")
+
+
 def test_ordinal_zero_one_two_labels_are_read_only_as_a_whole_column() -> None:
     frame = pd.DataFrame({"job_description_text": ["jd"] * 3, "resume_text": ["a", "b", "c"],
                           "label": [2, 1, 0]})
@@ -282,8 +294,16 @@ def test_evaluate_cli_end_to_end(tmp_path: Path, encoder, monkeypatch: pytest.Mo
     # The chunk-averaged baseline is the scorer under test with other thresholds: scored once.
     assert report["scorers"][0]["scoring_seconds"] == report["scorers"][3]["scoring_seconds"]
 
+    # A calibration file named but not there is a typo to report, not a silent fallback.
     assert main(["evaluate", "--data", str(data), "--calibration", str(tmp_path / "none.csv"),
-                 "--scorer", "minilm-cosine"]) == 0
+                 "--scorer", "minilm-cosine"]) == 2
+    assert "no calibration pairs at" in capsys.readouterr().err
+    # No calibration file named and no fit_labels beside the project: thresholds by cross-validation.
+    from core.config import get_settings
+
+    monkeypatch.setenv("RECRUIT_SHARED_DATA_DIR", str(tmp_path / "no-shared-data"))
+    get_settings.cache_clear()
+    assert main(["evaluate", "--data", str(data), "--scorer", "minilm-cosine"]) == 0
     text = capsys.readouterr().out
     for expected in ("minilm-cosine", "tfidf-cosine", "first-chunk-cosine", "JD probe", "no calibration set"):
         assert expected in text
