@@ -30,10 +30,23 @@ def main(argv: list[str] | None = None) -> int:
     from db.backup import BackupError, backup, restore
     from db.migrate import open_database
 
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     from core.errors import DatabaseUnavailable
 
+    url = args.db or get_settings().resolved_database_url
     try:
-        engine = open_database(args.db or get_settings().resolved_database_url)
+        parsed = make_url(url)
+    except ArgumentError:
+        parsed = None  # open_database says what is wrong with it
+    if (args.command != "restore" and parsed is not None and parsed.get_backend_name() == "sqlite"
+            and parsed.database not in (None, "", ":memory:") and not Path(parsed.database).expanduser().is_file()):
+        # Only a restore fills a new database: backing up (or erasing from) a mistyped file made an empty one.
+        print(f"error: there is no database at {parsed.database}", file=sys.stderr)  # noqa: T201
+        return 2
+    try:
+        engine = open_database(url)
     except DatabaseUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)  # noqa: T201
         return 2

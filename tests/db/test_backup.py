@@ -126,3 +126,12 @@ def test_cli_backup_and_restore(engine: Engine, db_url: str, new_db_url: NewUrl,
     assert "restored" in capsys.readouterr().out
     assert main(["--db", other, "restore", str(file)]) == 2
     assert "already holds" in capsys.readouterr().err
+
+
+def test_cli_refuses_a_mistyped_database_instead_of_creating_an_empty_one(tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "typo.db"
+    assert main(["--db", f"sqlite:///{missing}", "backup", str(tmp_path / "b.gz")]) == 2
+    assert "there is no database at" in capsys.readouterr().err and not missing.exists()
+    assert main(["--db", "not a url", "purge"]) == 2
+    assert "is not a database URL" in capsys.readouterr().err
