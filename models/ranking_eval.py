@@ -28,7 +28,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -63,6 +63,7 @@ class RankingSet:
     jd_texts: list[str]
     jd_categories: list[str]
     unreadable_cvs: int
+    unreadable_cv_files: list[str] = field(default_factory=list)  # relative to the CV folder
 
 
 def read_job_file(path: Path) -> str:
@@ -143,6 +144,7 @@ def load_ranking_set(cvs_dir: Path, jds_dir: Path, *, seed: int = 0) -> RankingS
         jd_texts=jd_texts,
         jd_categories=jd_categories,
         unreadable_cvs=len(files) - len(readable),
+        unreadable_cv_files=[p.relative_to(cvs_dir).as_posix() for p in files if not texts.get(p, "").strip()],
     )
 
 
@@ -274,6 +276,7 @@ def evaluate_ranking(
         "k": k,
         "cvs": len(ranking_set.cv_texts),
         "unreadable_cvs": ranking_set.unreadable_cvs,
+        "unreadable_cv_files": ranking_set.unreadable_cv_files,
         "cv_categories": dict(sorted(counts.items())),
         "jds": len(jobs),
         "jds_skipped": skipped,
@@ -325,6 +328,10 @@ def format_ranking_report(report: dict) -> str:
         "",
         f"{'scorer':<44} {f'P@{k}':>7} {f'nDCG@{k}':>8} {'MAP':>7} {'seconds':>8}",
     ]
+    if report.get("unreadable_cv_files"):
+        names = report["unreadable_cv_files"]
+        lines.insert(1, "Unreadable CVs (no text; scanned without OCR, damaged or empty): " + ", ".join(names[:10])
+                     + (f" and {len(names) - 10} more (--json lists them all)" if len(names) > 10 else ""))
     for e in report["scorers"]:
         name = ("* " if e["role"] == "under test" else "  ") + e["label"]
         m = e["mean"]

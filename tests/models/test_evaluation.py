@@ -432,11 +432,13 @@ def test_evaluate_ranking_cli_end_to_end(
 
     monkeypatch.setattr(models.encoder, "load_encoder", lambda *a, **k: encoder)
     cvs, jds = write_ranking_set(tmp_path)
+    (cvs / "CHEF" / "blank.pdf").write_bytes(b"%PDF-1.4 damaged")  # unreadable: left out, and named
     assert main(["evaluate-ranking", "--cvs", str(cvs), "--jds", str(jds), "--k", "3", "--json",
                  "--scorer", "minilm-cosine"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["cvs"] == 6 and report["jds"] == 2 and report["jds_skipped"] == ["nurse.txt"]
     assert report["random_precision"] == pytest.approx(0.5)
+    assert report["unreadable_cvs"] == 1 and report["unreadable_cv_files"] == ["CHEF/blank.pdf"]
     names = [e["name"].split(":")[0] for e in report["scorers"]]
     assert names == ["chunk-avg-cosine", "tfidf-cosine", "first-chunk-cosine", "chunk-avg-cosine"]
     for e in report["scorers"]:
@@ -447,6 +449,7 @@ def test_evaluate_ranking_cli_end_to_end(
     assert main(["evaluate-ranking", "--cvs", str(cvs), "--jds", str(jds)]) == 0  # the default scorer
     text = capsys.readouterr().out
     assert "nDCG@10" in text and "tfidf-cosine" in text and "CHEF" in text and "occupation-aware" in text
+    assert "Unreadable CVs (no text; scanned without OCR, damaged or empty): CHEF/blank.pdf" in text
 
 
 def test_ranking_set_reads_loose_layouts_and_names_missing_jds(tmp_path: Path) -> None:
