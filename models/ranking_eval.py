@@ -282,6 +282,9 @@ def evaluate_ranking(
         "jds_skipped": skipped,
         # A random order's expected P@k (and roughly its MAP): the share of relevant CVs.
         "random_precision": float(np.mean(prevalence)),
+        # The best P@k any order reaches: below 1 when a JD's category has fewer than k CVs (nDCG and MAP
+        # are normalised by what is reachable; P@k is not).
+        "best_precision": float(np.mean([min(sum(relevance[cat]), k) / k for _, _, cat in jobs])),
         "scorers": entries,
         "seconds": time.perf_counter() - run_start,
     }
@@ -324,7 +327,9 @@ def format_ranking_report(report: dict) -> str:
         f"Ranked {report['cvs']} CVs ({len(report['cv_categories'])} categories; "
         f"{report['unreadable_cvs']} unreadable left out) for {report['jds']} JDs"
         + (f" ({len(skipped)} skipped: category not in the pool)" if skipped else "")
-        + f"; relevant = same category. Random order: P@{k} ≈ {report['random_precision']:.3f}",
+        + f"; relevant = same category. Random order: P@{k} ≈ {report['random_precision']:.3f}"
+        + (f"; best possible P@{k} {report['best_precision']:.3f} (some categories have fewer than {k} CVs)"
+           if report.get("best_precision", 1.0) < 1.0 else ""),
         "",
         f"{'scorer':<44} {f'P@{k}':>7} {f'nDCG@{k}':>8} {'MAP':>7} {'seconds':>8}",
     ]

@@ -439,6 +439,7 @@ def test_evaluate_ranking_cli_end_to_end(
     assert report["cvs"] == 6 and report["jds"] == 2 and report["jds_skipped"] == ["nurse.txt"]
     assert report["random_precision"] == pytest.approx(0.5)
     assert report["unreadable_cvs"] == 1 and report["unreadable_cv_files"] == ["CHEF/blank.pdf"]
+    assert report["best_precision"] == 1.0  # 3 CVs per category, k = 3
     names = [e["name"].split(":")[0] for e in report["scorers"]]
     assert names == ["chunk-avg-cosine", "tfidf-cosine", "first-chunk-cosine", "chunk-avg-cosine"]
     for e in report["scorers"]:
@@ -450,6 +451,7 @@ def test_evaluate_ranking_cli_end_to_end(
     text = capsys.readouterr().out
     assert "nDCG@10" in text and "tfidf-cosine" in text and "CHEF" in text and "occupation-aware" in text
     assert "Unreadable CVs (no text; scanned without OCR, damaged or empty): CHEF/blank.pdf" in text
+    assert "best possible P@10 0.300 (some categories have fewer than 10 CVs)" in text  # 3 relevant of 10
 
 
 def test_ranking_set_reads_loose_layouts_and_names_missing_jds(tmp_path: Path) -> None:
