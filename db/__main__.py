@@ -27,26 +27,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
 
+    from core.errors import DatabaseUnavailable
     from db.backup import BackupError, backup, restore
     from db.migrate import open_database
 
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    from core.errors import DatabaseUnavailable
-
-    url = args.db or get_settings().resolved_database_url
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        parsed = None  # open_database says what is wrong with it
-    if (args.command != "restore" and parsed is not None and parsed.get_backend_name() == "sqlite"
-            and parsed.database not in (None, "", ":memory:") and not Path(parsed.database).expanduser().is_file()):
-        # Only a restore fills a new database: backing up (or erasing from) a mistyped file made an empty one.
-        print(f"error: there is no database at {parsed.database}", file=sys.stderr)  # noqa: T201
-        return 2
-    try:
-        engine = open_database(url)
+    try:  # only a restore fills a new database; the other commands need one that is there
+        engine = open_database(args.db or get_settings().resolved_database_url, must_exist=args.command != "restore")
     except DatabaseUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)  # noqa: T201
         return 2

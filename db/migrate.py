@@ -61,25 +61,32 @@ def current_tables(engine: Engine) -> set[str]:
     return set(inspect(engine).get_table_names())
 
 
-def open_database(url: str) -> Engine:
+def open_database(url: str, *, must_exist: bool = False) -> Engine:
     """Engine for ``url`` with the schema migrated to head: what the app and CLI call first.
+
+    ``must_exist``: a SQLite file that is not there is an error rather than a new, empty database (a
+    backup of a mistyped file "backed up 0 rows").
 
     Raises:
         DatabaseUnavailable: the URL is malformed or names a driver that is not installed, or the
             database cannot be opened, created or migrated (a read-only folder, a folder or a text file
             given as the SQLite file, a server that refuses); the message names the URL (password hidden).
     """
-    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
     from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
     from core.errors import DatabaseUnavailable
     from db.session import get_engine
 
     try:
-        shown = make_url(url).render_as_string(hide_password=True)
+        parsed = make_url(url)
     except ArgumentError as exc:
         raise DatabaseUnavailable(f"{url!r} is not a database URL; write it as sqlite:////path/to/file.db or "
                                   "postgresql://user@host/name") from exc
+    shown = parsed.render_as_string(hide_password=True)
+    if (must_exist and parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
+            and not Path(parsed.database).expanduser().is_file()):
+        raise DatabaseUnavailable(f"there is no database at {parsed.database}")
     try:
         engine = get_engine(url)
         upgrade(engine)
