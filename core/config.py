@@ -104,6 +104,11 @@ class Settings(BaseSettings):
         return value
 
     @property
+    def fit_labels_csv(self) -> Path:
+        """The rubric-labelled pairs (``../shared/data/fit_labels/fit_labels.csv``): thresholds and evaluation."""
+        return self.shared_data_dir / "fit_labels" / "fit_labels.csv"
+
+    @property
     def resolved_database_url(self) -> str:
         """The SQLAlchemy URL: the setting, or a SQLite file in the data folder."""
         if self.database_url:

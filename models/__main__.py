@@ -23,7 +23,7 @@ def _training_parser(sub: argparse._SubParsersAction, name: str, out: str, help_
     parser.add_argument("--pairs", type=Path, default=get_settings().data_dir / "weak_pairs" / "pairs.csv",
                         help="pairs from build-data")
     parser.add_argument("--rubric", type=Path,
-                        default=get_settings().shared_data_dir / "fit_labels" / "fit_labels.csv",
+                        default=get_settings().fit_labels_csv,
                         help="rubric-labelled pairs: class thresholds and cross-validated figures")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "trained" / out)
     parser.add_argument("--seed", type=int, default=13)
@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m models", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     cal = sub.add_parser("calibrate", help="tune the scorer's class thresholds on labelled pairs")
-    cal.add_argument("--data", type=Path, default=get_settings().shared_data_dir / "fit_labels" / "fit_labels.csv")
+    cal.add_argument("--data", type=Path, default=get_settings().fit_labels_csv)
     cal.add_argument("--out", type=Path, default=DEFAULT_THRESHOLDS)
     from models import evaluation, ranking_eval
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import io
 import json
 import logging
 import sys
@@ -122,6 +123,12 @@ def pairs_from_frame(frame: pd.DataFrame, *, source: str) -> PairSet:
     return PairSet(data=data, labels=labels, dropped_empty=int(empty.sum()), source=source)
 
 
+def first_of(items: Sequence[str], *, sep: str = ", ", limit: int = 10) -> str:
+    """The first ``limit`` items joined, and how many more: what an error or a report names of a long list."""
+    more = len(items) - limit
+    return sep.join(items[:limit]) + (f"{sep}and {more} more" if more > 0 else "")
+
+
 ORDINAL_LABELS = {0.0: FitClass.NO_FIT, 1.0: FitClass.POTENTIAL_FIT, 2.0: FitClass.GOOD_FIT}
 
 
@@ -148,9 +155,8 @@ def parse_labels(values: Sequence[object], lines: Sequence[int], *, source: str)
         except ValueError:
             bad.append(f"line {line}: {value!r}")
     if bad:
-        shown = "; ".join(bad[:10]) + (f"; and {len(bad) - 10} more" if len(bad) > 10 else "")
         raise ValueError(f"{source}: {len(bad)} label(s) are not Good Fit / Potential Fit / No Fit "
-                         f"(or 1 / 0.5 / 0): {shown}")
+                         f"(or 1 / 0.5 / 0): {first_of(bad, sep='; ')}")
     return labels
 
 
@@ -161,21 +167,19 @@ def read_table(path: Path, **kwargs: object) -> pd.DataFrame:
     Raises:
         ValueError: the file is empty or not a table.
     """
-    head = path.read_bytes()[:4096]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-16"
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")
     else:
         try:
-            path.read_bytes().decode("utf-8")
-            encoding = "utf-8-sig"
+            text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             logger.warning("%s is not UTF-8; read as Windows-1252", path.name)
-            encoding = "cp1252"
-    first_line = head.decode(encoding if encoding != "utf-8-sig" else "utf-8", errors="ignore").lstrip("\ufeff")
-    first_line = first_line.splitlines()[0] if first_line.strip() else ""
+            text = data.decode("cp1252", errors="replace")
+    first_line = text.lstrip().split("\n", 1)[0]
     sep = next((s for s in (",", ";", "\t") if s in first_line), ",")
     try:
-        return pd.read_csv(path, encoding=encoding, sep=sep, **kwargs)  # type: ignore[arg-type]
+        return pd.read_csv(io.StringIO(text), sep=sep, **kwargs)  # type: ignore[arg-type]
     except pd.errors.EmptyDataError as exc:
         raise ValueError(f"{path.name}: the file is empty (a CSV with a header row is expected)") from exc
     except pd.errors.ParserError as exc:
@@ -493,7 +497,7 @@ def run_evaluation(
             baseline.fit(list(dict.fromkeys(corpus)))
     # The shipped thresholds name the file they were tuned on; with a custom --calibration, the in-sample
     # check still compares the evaluated pairs with that file (fit_labels.csv) when it is at hand.
-    reference = settings.shared_data_dir / "fit_labels" / "fit_labels.csv"
+    reference = settings.fit_labels_csv
     tuned_on = None
     if (cal is None or cal.source not in scorer.thresholds.source) and reference.is_file() \
             and reference.name in scorer.thresholds.source:
@@ -644,7 +648,7 @@ def run_cli(args: argparse.Namespace) -> int:
     if args.calibration is None:
         from core.config import get_settings
 
-        args.calibration = get_settings().shared_data_dir / "fit_labels" / "fit_labels.csv"
+        args.calibration = get_settings().fit_labels_csv
     try:
         report = run_evaluation(
             args.data,

@@ -36,7 +36,7 @@ import pandas as pd
 
 from core.errors import RecruitError
 from core.scoring import ChunkAveragedCosineScorer, ProgressCallback, Scorer
-from models.evaluation import normalised_columns, read_table
+from models.evaluation import first_of, normalised_columns, read_table
 from models.metrics import average_precision, ndcg_at_k, precision_at_k, ranked_relevance
 from models.vectors import SharedVectors
 
@@ -115,9 +115,8 @@ def load_ranking_set(cvs_dir: Path, jds_dir: Path, *, seed: int = 0) -> RankingS
     manifest["file"] = manifest["file"].str.strip()
     absent = [f for f in manifest["file"] if not f or not (jds_dir / f).is_file()]
     if absent:
-        shown = ", ".join(repr(f) for f in absent[:10])
-        shown += f" and {len(absent) - 10} more" if len(absent) > 10 else ""
-        raise ValueError(f"{manifest_path} lists {len(absent)} JD file(s) not found in {jds_dir}: {shown}")
+        raise ValueError(f"{manifest_path} lists {len(absent)} JD file(s) not found in {jds_dir}: "
+                         f"{first_of([repr(f) for f in absent])}")
     jd_files, jd_texts, jd_categories, unreadable = [], [], [], []
     for file, category in zip(manifest["file"], manifest["category"], strict=True):
         try:
@@ -133,7 +132,7 @@ def load_ranking_set(cvs_dir: Path, jds_dir: Path, *, seed: int = 0) -> RankingS
         jd_categories.append(category.strip())
     if unreadable:
         raise ValueError(f"{manifest_path} lists {len(unreadable)} JD file(s) that could not be read: "
-                         + "; ".join(unreadable[:10]) + (f"; and {len(unreadable) - 10} more" if len(unreadable) > 10 else ""))
+                         f"{first_of(unreadable, sep='; ')}")
     if not jd_texts:
         raise ValueError(f"{manifest_path} lists no readable JD")
     return RankingSet(
@@ -334,9 +333,8 @@ def format_ranking_report(report: dict) -> str:
         f"{'scorer':<44} {f'P@{k}':>7} {f'nDCG@{k}':>8} {'MAP':>7} {'seconds':>8}",
     ]
     if report.get("unreadable_cv_files"):
-        names = report["unreadable_cv_files"]
-        lines.insert(1, "Unreadable CVs (no text; scanned without OCR, damaged or empty): " + ", ".join(names[:10])
-                     + (f" and {len(names) - 10} more (--json lists them all)" if len(names) > 10 else ""))
+        lines.insert(1, "Unreadable CVs (no text; scanned without OCR, damaged or empty; --json lists them all): "
+                     + first_of(report["unreadable_cv_files"]))
     for e in report["scorers"]:
         name = ("* " if e["role"] == "under test" else "  ") + e["label"]
         m = e["mean"]

@@ -103,10 +103,15 @@ def test_pairs_file_columns_any_case_and_bad_labels_named_by_line(tmp_path: Path
 def test_pairs_files_in_spreadsheet_encodings_and_separators_and_clear_errors(tmp_path: Path) -> None:
     frame = tiny_frame().iloc[:3].assign(resume_text=lambda f: f.resume_text + " Café; crème")
     for name, kwargs in [("utf16.csv", {"encoding": "utf-16"}), ("cp1252.csv", {"encoding": "cp1252"}),
-                         ("semicolon.csv", {"sep": ";"}), ("tab.csv", {"sep": "\t"})]:
+                         ("semicolon.csv", {"sep": ";"}), ("tab.csv", {"sep": "\t"}),
+                         ("crlf.csv", {"lineterminator": "\r\n"})]:
         frame.to_csv(tmp_path / name, index=False, **kwargs)
         pairs = load_pairs(tmp_path / name)
         assert len(pairs) == 3 and pairs.data["resume_text"][0].endswith("Café; crème"), name
+    from models.evaluation import first_of
+
+    assert first_of([str(i) for i in range(12)]) == "0, 1, 2, 3, 4, 5, 6, 7, 8, 9, and 2 more"
+    assert first_of(["a", "b"], sep="; ") == "a; b"
     (tmp_path / "empty.csv").write_bytes(b"")
     with pytest.raises(ValueError, match="empty.csv: the file is empty"):
         load_pairs(tmp_path / "empty.csv")
@@ -234,7 +239,7 @@ def test_evaluate_and_the_trained_heads_draw_the_same_folds_on_fit_labels() -> N
     from models.crossval import rubric_frame
     from models.evaluation import group_folds
 
-    path = get_settings().shared_data_dir / "fit_labels" / "fit_labels.csv"
+    path = get_settings().fit_labels_csv
     if not path.is_file():
         pytest.skip("../shared/data/fit_labels is not beside the project")
     pairs, rubric = load_pairs(path), rubric_frame(str(path))
@@ -450,7 +455,7 @@ def test_evaluate_ranking_cli_end_to_end(
     assert main(["evaluate-ranking", "--cvs", str(cvs), "--jds", str(jds)]) == 0  # the default scorer
     text = capsys.readouterr().out
     assert "nDCG@10" in text and "tfidf-cosine" in text and "CHEF" in text and "occupation-aware" in text
-    assert "Unreadable CVs (no text; scanned without OCR, damaged or empty): CHEF/blank.pdf" in text
+    assert "Unreadable CVs (no text; scanned without OCR, damaged or empty; --json lists them all): CHEF/blank.pdf" in text
     assert "best possible P@10 0.300 (some categories have fewer than 10 CVs)" in text  # 3 relevant of 10
 
 
