@@ -62,8 +62,11 @@ class RankingSet:
     jd_files: list[str]
     jd_texts: list[str]
     jd_categories: list[str]
-    unreadable_cvs: int
     unreadable_cv_files: list[str] = field(default_factory=list)  # relative to the CV folder
+
+    @property
+    def unreadable_cvs(self) -> int:
+        return len(self.unreadable_cv_files)
 
 
 def read_job_file(path: Path) -> str:
@@ -142,7 +145,6 @@ def load_ranking_set(cvs_dir: Path, jds_dir: Path, *, seed: int = 0) -> RankingS
         jd_files=jd_files,
         jd_texts=jd_texts,
         jd_categories=jd_categories,
-        unreadable_cvs=len(files) - len(readable),
         unreadable_cv_files=[p.relative_to(cvs_dir).as_posix() for p in files if not texts.get(p, "").strip()],
     )
 
