@@ -30,7 +30,7 @@ from core.chunking import Chunk, chunk_text
 from core.errors import ModelUnavailable
 from core.fit import FitClass, Thresholds, tune_thresholds
 from core.scoring import ProgressCallback, Scorer, ScoreResult
-from models.encoder import TextEncoder, load_encoder, pool, special_token_frame
+from models.encoder import TextEncoder, autocast_to, load_encoder, native_gpu_bf16, pool, special_token_frame
 from models.training import fit_document_scores, grouped_split, load_weak_pairs, segment_means, validation_f1
 
 logger = logging.getLogger(__name__)
@@ -133,7 +133,7 @@ def _attention_modules(model: nn.Module) -> list[str]:
 
 def training_half(device: torch.device) -> torch.dtype | None:
     """Training's autocast: bf16 on a GPU that has it (no loss scaling needed), fp32 elsewhere."""
-    return torch.bfloat16 if device.type == "cuda" and torch.cuda.is_bf16_supported(including_emulation=False) else None
+    return torch.bfloat16 if device.type == "cuda" and native_gpu_bf16() else None
 
 
 class PairInputs:
@@ -229,7 +229,7 @@ def score_document_pairs(model: CrossEncoderModel, inputs: PairInputs, data: Doc
         for begin in range(0, len(order), batch):
             idx = order[begin : begin + batch]
             ids, mask = inputs.build([pairs[i] for i in idx])
-            with torch.autocast(device_type=device.type, dtype=half or torch.bfloat16, enabled=half is not None):
+            with autocast_to(device.type, half):
                 values[idx] = model(ids.to(device), mask.to(device)).float().cpu().numpy()
             if progress is not None:
                 progress(min(begin + batch, len(order)), len(order))
@@ -271,7 +271,7 @@ def train_cross_encoder(encoder: TextEncoder, train: DocumentPairs, val: Documen
     def document_scores_of(rows: list[int]) -> torch.Tensor:
         pairs, segments = _flatten(train, rows, config.max_jd_chunks, config.max_cv_chunks)
         ids, mask = inputs.build(pairs)
-        with torch.autocast(device_type=device.type, dtype=half or torch.bfloat16, enabled=half is not None):
+        with autocast_to(device.type, half):
             pair = model(ids.to(device), mask.to(device)).float().cpu()
         return segment_means(pair, torch.tensor(segments), len(rows))
 

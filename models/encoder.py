@@ -143,8 +143,7 @@ class TextEncoder:
         done = 0
         # On a GPU unit_vectors autocasts itself (bf16 training too); a CPU autocasts for inference only.
         cpu_half = self.half_dtype is not None and self.device.type == "cpu"
-        with torch.inference_mode(), torch.autocast(device_type="cpu", dtype=self.half_dtype or torch.bfloat16,
-                                                    enabled=cpu_half):
+        with torch.inference_mode(), autocast_to("cpu", self.half_dtype if cpu_half else None):
             for begin in range(0, len(order), self.batch_size):
                 idx = order[begin : begin + self.batch_size]
                 out[idx] = self.unit_vectors([chunks[i] for i in idx]).cpu().numpy()
@@ -168,8 +167,7 @@ class TextEncoder:
             input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
             mask[row, : len(ids)] = 1
         input_ids, mask = input_ids.to(self.device), mask.to(self.device)
-        gpu_half = self.gpu_autocast()
-        with torch.autocast(device_type="cuda", dtype=gpu_half or torch.bfloat16, enabled=gpu_half is not None):
+        with autocast_to("cuda", self.gpu_autocast()):
             hidden = self.model(input_ids=input_ids, attention_mask=mask).last_hidden_state
         return torch.nn.functional.normalize(pool(hidden, mask, self.pooling).float(), dim=-1)
 
@@ -269,6 +267,17 @@ def native_cpu_bf16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
 HALF_DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
 
 
+def autocast_to(device_type: str, half: torch.dtype | None) -> torch.autocast:
+    """Autocast to ``half`` on ``device_type``; a no-op context for None (fp32)."""
+    return torch.autocast(device_type=device_type, dtype=half or torch.bfloat16, enabled=half is not None)
+
+
+def native_gpu_bf16() -> bool:
+    """Whether the GPU computes bf16 in hardware: torch's default answer counts emulation, so an older GPU
+    (compute capability < 8: V100, T4) would say yes and run bf16 slowly."""
+    return bool(torch.cuda.is_bf16_supported(including_emulation=False))
+
+
 def resolve_precision(precision: str, device: torch.device, *, quantize: str = "none") -> str:
     """The precision forward passes run in: ``fp32``, or ``bf16`` / ``fp16`` autocast.
 
@@ -290,7 +299,7 @@ def resolve_precision(precision: str, device: torch.device, *, quantize: str = "
         return precision
     if device.type == "cuda":
         # Without emulation: an older GPU (compute capability < 8) "supports" bf16 only by emulating it, slowly.
-        return "bf16" if torch.cuda.is_bf16_supported(including_emulation=False) else "fp16"
+        return "bf16" if native_gpu_bf16() else "fp16"
     return "bf16" if device.type == "cpu" and native_cpu_bf16() else "fp32"
 
 
