@@ -34,7 +34,7 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -234,23 +234,32 @@ def group_folds(groups: Sequence[str], n_splits: int = N_FOLDS) -> np.ndarray:
 def cross_validated_classes(
     scores: Sequence[float], labels: Sequence[FitClass], groups: Sequence[str], *, n_splits: int = N_FOLDS
 ) -> tuple[list[FitClass], list[dict]]:
-    """Out-of-fold classes: thresholds tuned on the other folds' groups, applied to the held-out one.
-
-    Folds are grouped (by JD), so no posting is on both sides; ``GroupKFold`` is deterministic.
-    """
+    """Out-of-fold classes of fixed scores: thresholds tuned on the other folds' groups, applied to the
+    held-out one (:func:`out_of_fold_classes`)."""
     values = np.asarray(scores, dtype=float)
+    return out_of_fold_classes(lambda train: lambda rows: values[rows], labels, groups, n_splits=n_splits)
+
+
+def out_of_fold_classes(
+    fit: Callable[[np.ndarray], Callable[[np.ndarray], np.ndarray]], labels: Sequence[FitClass],
+    groups: Sequence[str], *, n_splits: int = N_FOLDS, good_recall_floor: float | None = None,
+) -> tuple[list[FitClass], list[dict]]:
+    """Out-of-fold classes and each fold's thresholds: for each fold of :func:`group_folds`, ``fit`` on the
+    other folds' rows gives a scoring of rows (fixed scores, or a blend fitted there); thresholds are tuned
+    on those rows' scores (:func:`core.fit.tune_thresholds`, ``good_recall_floor`` included) and classify
+    the fold's. Folds are grouped (by JD), so no posting is on both sides; ``GroupKFold`` is deterministic.
+    """
     folds = group_folds(groups, n_splits)
-    predicted: list[FitClass | None] = [None] * len(values)
+    predicted: list[FitClass | None] = [None] * len(labels)
     info = []
     for fold in range(int(folds.max()) + 1):
         train, test = np.flatnonzero(folds != fold), np.flatnonzero(folds == fold)
-        t = tune_thresholds(
-            values[train].tolist(),
-            [labels[i] for i in train],
-            source=f"tuned for weighted F1 on CV fold {fold + 1}'s training JDs",
-        )
-        for i in test:
-            predicted[i] = t.classify(float(values[i]))
+        score = fit(train)
+        t = tune_thresholds(score(train).tolist(), [labels[i] for i in train],
+                            source=f"tuned for weighted F1 on CV fold {fold + 1}'s training JDs",
+                            good_recall_floor=good_recall_floor)
+        for i, value in zip(test, score(test), strict=True):
+            predicted[i] = t.classify(float(value))
         info.append({"fold": fold + 1, "train_pairs": len(train), "test_pairs": len(test), **_thresholds_dict(t)})
     return [p for p in predicted if p is not None], info
 

@@ -525,18 +525,10 @@ def _crossval_by_posting(fit: Callable[[np.ndarray], Callable[[np.ndarray], np.n
     rubric figure uses), ``fit`` on the other folds' rows gives a scoring of rows; thresholds are tuned on
     those rows' scores and classify the fold's."""
     from models.crossval import summary
-    from models.evaluation import group_folds
+    from models.evaluation import out_of_fold_classes
 
-    folds = group_folds(groups)
-    predicted: list[FitClass | None] = [None] * len(truth)
-    for fold in range(int(folds.max()) + 1):
-        train, test = np.flatnonzero(folds != fold), np.flatnonzero(folds == fold)
-        score = fit(train)
-        t = tune_thresholds(score(train).tolist(), [truth[i] for i in train], source=f"fold {fold + 1}",
-                            good_recall_floor=good_recall_floor)
-        for i, value in zip(test, score(test), strict=True):
-            predicted[i] = t.classify(float(value))
-    return {k: round(v, 4) for k, v in summary(truth, [p for p in predicted if p is not None]).items()}
+    predicted, _ = out_of_fold_classes(fit, truth, groups, good_recall_floor=good_recall_floor)
+    return {k: round(v, 4) for k, v in summary(truth, predicted).items()}
 
 
 UNSEEN_CHECK_CATEGORIES = 8

@@ -144,7 +144,7 @@ def test_cross_validation_never_tunes_on_the_fold_it_predicts(monkeypatch: pytes
     calls: list[tuple[set[float], Thresholds]] = []
     real = evaluation.tune_thresholds
 
-    def spy(values, labs, *, source):  # type: ignore[no-untyped-def]
+    def spy(values, labs, *, source, **kwargs):  # type: ignore[no-untyped-def]
         t = real(values, labs, source=source)
         calls.append((set(values), t))
         return t
@@ -192,7 +192,7 @@ def test_threshold_policy_cv_on_the_calibration_set_else_held_out(monkeypatch: p
     tuned_on: list[list[float]] = []
     real = evaluation.tune_thresholds
 
-    def spy(values, labs, *, source):  # type: ignore[no-untyped-def]
+    def spy(values, labs, *, source, **kwargs):  # type: ignore[no-untyped-def]
         tuned_on.append(list(values))
         return real(values, labs, source=source)
 
