@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -50,17 +51,19 @@ def _iter_inputs(paths: list[Path], failures: list[ParseFailure], max_bytes: int
     for path in paths:
         if path.is_dir():
             members = []
-            for p in sorted(path.rglob("*")):
-                relative = p.relative_to(path)
-                if any(part.startswith(".") for part in relative.parts):
-                    continue
-                if any((path / Path(*relative.parts[: i + 1])).is_symlink() for i in range(len(relative.parts))):
-                    if p.is_symlink():  # once, for the link itself (not for what a linked folder holds)
-                        failures.append(ParseFailure(f"{path.name}/{relative.as_posix()}",
+            for root, folders, files in os.walk(path):  # a linked folder is listed, never entered
+                here, plain_files = Path(root), set(files)
+                for name in sorted(folders + files):
+                    entry = here / name
+                    if name.startswith("."):
+                        continue
+                    if entry.is_symlink():
+                        failures.append(ParseFailure(f"{path.name}/{entry.relative_to(path).as_posix()}",
                                                      "a symbolic link inside the folder; it was not followed"))
-                    continue
-                if p.is_file():
-                    members.append(p)
+                    elif name in plain_files:
+                        members.append(entry)
+                folders[:] = [f for f in folders if not f.startswith(".") and not (here / f).is_symlink()]
+            members.sort()
             # Name files as "folder/sub/cv.pdf": readable, and unique within the run.
             names = {m: f"{path.name}/{m.relative_to(path).as_posix()}" for m in members}
         elif path.is_file():
