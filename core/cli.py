@@ -29,6 +29,7 @@ from tqdm import tqdm
 
 from core.config import get_settings
 from core.documents import ParseFailure, UploadedFile, parse_document
+from core.documents.messages import for_any_document
 from core.errors import RecruitError
 from core.pipeline import BatchOutcome, RankedFile
 
@@ -160,7 +161,7 @@ def _open(args: argparse.Namespace) -> _Session | None:
         sys.stderr.write(f"error: cannot read the job description {args.job}: {exc.strerror}\n")
         return None
     except RecruitError as exc:
-        sys.stderr.write(f"error: the job description {args.job} is unusable: {exc}\n")
+        sys.stderr.write(f"error: the job description {args.job} is unusable: {for_any_document(str(exc))}\n")
         return None
     try:
         engine = open_database(args.db or settings.resolved_database_url)

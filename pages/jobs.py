@@ -6,6 +6,7 @@ import streamlit as st
 
 from core.config import get_settings
 from core.documents import parse_document
+from core.documents.messages import for_any_document
 from core.errors import InvalidInput, RecruitError
 from core.pipeline import create_job, required_description
 from dashboard import navigation, resources
@@ -40,8 +41,7 @@ def create_from_form() -> None:
         job_id = create_job(engine, description=description, title=title.strip() or None,
                             extractor=resources.skill_extractor())
     except RecruitError as exc:
-        reason = str(exc).replace("ask the candidate for a new copy", "save or export the description again")
-        st.session_state[NEW_JOB_OUTCOME] = ("error", f"The job was not created{source}: {reason}")
+        st.session_state[NEW_JOB_OUTCOME] = ("error", f"The job was not created{source}: {for_any_document(str(exc))}")
     else:
         st.session_state[JOB_KEY] = job_id
         st.session_state["new_job_title"], st.session_state["new_job_text"] = "", ""

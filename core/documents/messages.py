@@ -19,3 +19,12 @@ def _display_name(filename: str) -> str:
     """A filename safe to put in a message: no control characters, bounded length."""
     clean = "".join(ch if ch.isprintable() else "?" for ch in filename) or "(unnamed file)"
     return clean if len(clean) <= 120 else clean[:57] + "..." + clean[-60:]
+
+
+CANDIDATE_ADVICE = "ask the candidate for "
+"""How every parse message that advises a new file starts: CVs come from candidates."""
+
+
+def for_any_document(reason: str) -> str:
+    """A parse message for a file that is not a CV (a job description): the advice without "the candidate"."""
+    return reason.replace(CANDIDATE_ADVICE, "get ")

@@ -270,6 +270,12 @@ def test_a_reload_keeps_the_job_from_the_url_and_a_pasted_text_with_a_file_is_re
     at.button[0].click().run()
     assert "a pasted description and an uploaded file" in at.error[0].value
     assert at.text_area(key="new_job_text").value == "Pastry chef: croissants."  # nothing typed is lost
+    at.text_area(key="new_job_text").input("")
+    at.file_uploader[0].set_value([("jd.pdf", b"%PDF-1.4 not really", "application/pdf")])
+    at.run()
+    at.button[0].click().run()
+    message = at.error[0].value
+    assert "damaged" in message and "get a new copy" in message and "candidate" not in message  # a JD, not a CV
 
 
 @pytest.mark.slow
