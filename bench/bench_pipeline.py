@@ -38,45 +38,43 @@ JD = (
 )
 
 
-def real_job_description(shared: Path) -> str:
-    """A real posting (the first 'Staff Accountant' of the LinkedIn sample) when the data is there."""
-    postings = shared / "job_postings" / "linkedin_postings_sample_1000.csv"
-    if postings.is_file():
-        import pandas as pd
-
-        frame = pd.read_csv(postings)
-        hit = frame[frame["title"].fillna("").str.contains("Staff Accountant")]
-        if len(hit):
-            return f"{hit.iloc[0]['title']}\n{hit.iloc[0]['description']}"
-    return JD
-
-
-def postings_of_length(scorer, shared: Path, lengths: list[int]) -> tuple[dict[int, str], dict[int, float]]:  # type: ignore[no-untyped-def]
-    """The first real posting (LinkedIn sample, file order) of each JD length in chunks, and the share of
-    the sample's postings of each length (the last length counts every longer posting too)."""
+def linkedin_postings(shared: Path) -> list[str]:
+    """The LinkedIn sample's postings as "title\\ndescription", in file order (none when the data is not there)."""
     postings = shared / "job_postings" / "linkedin_postings_sample_1000.csv"
     if not postings.is_file():
-        return {}, {}
+        return []
     import pandas as pd
 
+    frame = pd.read_csv(postings)
+    return [f"{t}\n{d}" for t, d in zip(frame["title"].fillna(""), frame["description"].fillna(""), strict=True)]
+
+
+def real_job_description(postings: list[str]) -> str:
+    """A real posting (the first 'Staff Accountant' of the LinkedIn sample) when the data is there."""
+    return next((text for text in postings if "Staff Accountant" in text.split("\n", 1)[0]), JD)
+
+
+def postings_of_length(scorer, postings: list[str], lengths: list[int]) -> tuple[dict[int, str], dict[int, float]]:  # type: ignore[no-untyped-def]
+    """The first real posting (LinkedIn sample, file order) of each JD length in chunks, and the share of
+    the sample's postings of each length (the last length counts every longer posting too)."""
+    if not postings:
+        return {}, {}
     found: dict[int, str] = {}
     counts = dict.fromkeys(lengths, 0)
-    frame = pd.read_csv(postings)
-    for title, description in zip(frame["title"].fillna(""), frame["description"].fillna(""), strict=True):
-        text = f"{title}\n{description}"
+    for text in postings:
         n = len(scorer.chunk(text))
         if n in lengths and n not in found:
             found[n] = text
         bucket = min(n, max(lengths))
         if bucket in counts:
             counts[bucket] += 1
-    return dict(sorted(found.items())), {n: c / len(frame) for n, c in counts.items()}
+    return dict(sorted(found.items())), {n: c / len(postings) for n, c in counts.items()}
 
 
-def jd_length_sweep(scorer, shared: Path, lengths: list[int], texts: list[str]) -> None:  # type: ignore[no-untyped-def]
+def jd_length_sweep(scorer, postings: list[str], lengths: list[int], texts: list[str]) -> None:  # type: ignore[no-untyped-def]
     """Batched vs naive pairs/s for real postings of 1, 2, … chunks on the same CVs: the naive way encodes
     both chunks of every pair, so its cost grows with the JD's chunks while the batched scorer's barely does."""
-    found, shares = postings_of_length(scorer, shared, lengths)
+    found, shares = postings_of_length(scorer, postings, lengths)
     for n, jd in found.items():
         started = time.perf_counter()
         results = scorer.score_batch(jd, texts)
@@ -221,7 +219,8 @@ def main() -> None:
           f"(pool) the pdfplumber baseline")
 
     scorer = load_scorer(get_settings())
-    jd = real_job_description(get_settings().shared_data_dir)
+    postings = linkedin_postings(get_settings().shared_data_dir)
+    jd = real_job_description(postings)
     print(f"job   : {len(jd)} characters, {len(scorer.chunk(jd))} chunks")
     scorer.score_batch(JD, texts[:2])  # warm-up: first forward pass allocates
     started = time.perf_counter()
@@ -250,7 +249,7 @@ def main() -> None:
     print(f"ratio : batched scorer is {(pairs / fast_s) / (naive_pairs / naive_s):.1f}× the naive pairs/s "
           f"(fresh CVs: each CV chunk encoded once, the JD once)")
     if args.jd_lengths:
-        jd_length_sweep(scorer, get_settings().shared_data_dir, [int(n) for n in args.jd_lengths.split(",")], subset)
+        jd_length_sweep(scorer, postings, [int(n) for n in args.jd_lengths.split(",")], subset)
     if hasattr(scorer, "score_vectors"):
         # The bi-encoder's case once CVs are stored: their chunk vectors come from the database.
         stacked = np.concatenate([r.cv_vectors for r in results])
